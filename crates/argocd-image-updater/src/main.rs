@@ -1,0 +1,2 @@
+//! `argocd-image-updater`: the command line.
+fn main() {}
