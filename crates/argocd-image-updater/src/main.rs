@@ -1,2 +1,23 @@
-//! `argocd-image-updater`: the command line.
-fn main() {}
+//! `argocd-image-updater`: parses the command line, runs one command, prints a failure once and
+//! maps it to an exit code (bad input 2, partial failure 1).
+
+mod cli;
+mod commands;
+mod failure;
+mod settings;
+mod telemetry;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprint!("{failure}");
+            failure.class.code()
+        }
+    }
+}

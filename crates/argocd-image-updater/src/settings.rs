@@ -1,0 +1,47 @@
+//! Everything read from the environment or files, resolved once into typed values. Nothing
+//! downstream reads files or the environment.
+
+use std::path::Path;
+
+use anyhow::Context;
+use updater_core::registries::{RegistriesConf, RegistryTable};
+
+/// Where the original mounts `registries.conf` from its ConfigMap.
+pub const DEFAULT_REGISTRIES_CONF: &str = "/app/config/registries.conf";
+
+/// Loads the registry table: an explicit path must load; an empty path uses
+/// [`DEFAULT_REGISTRIES_CONF`] when it is a file, else the built-in table.
+pub fn load_registries(path: &Path) -> anyhow::Result<RegistryTable> {
+    if !path.as_os_str().is_empty() {
+        return read_registries(path);
+    }
+    let default = Path::new(DEFAULT_REGISTRIES_CONF);
+    if default.is_file() {
+        return read_registries(default);
+    }
+    Ok(RegistryTable::builtin())
+}
+
+fn read_registries(path: &Path) -> anyhow::Result<RegistryTable> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "could not read registries configuration `{}`",
+            path.display()
+        )
+    })?;
+    RegistriesConf::parse(&text)
+        .with_context(|| format!("invalid registries configuration `{}`", path.display()))
+}
+
+/// The platform this process runs on, in `os/arch` form as Go names them; the original's
+/// default for `--platforms` and the `platforms` setting.
+pub fn runtime_platform() -> String {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        other => other,
+    };
+    format!("{}/{arch}", std::env::consts::OS)
+}
