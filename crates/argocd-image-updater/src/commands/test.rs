@@ -24,7 +24,11 @@ pub fn run(args: &TestArgs) -> Result<(), Failure> {
     let policy = resolve_policy(args)?;
     describe_registry(args, &policy)?;
     let tags = read_candidate_tags(args)?;
-    let source = args.tags_from.as_deref().unwrap_or(Path::new("-")).display();
+    let source = args
+        .tags_from
+        .as_deref()
+        .unwrap_or(Path::new("-"))
+        .display();
     tracing::info!("Found {} tags in `{source}`", tags.len());
     let running = args.current.as_ref().map(|tag| Running {
         tag: Some(tag.clone()),
