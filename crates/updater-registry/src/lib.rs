@@ -1,3 +1,15 @@
-//! OCI distribution client (stage 3, "query"): authentication, tag listing, manifests, rate limits
-//! and caches. Empty until the registry issue lands; the crate exists so the workspace layout and
-//! dependency direction of `DESIGN.md` hold from the start.
+//! Stage 3, "query": an OCI distribution client on reqwest, and the cost controls around it.
+//!
+//! [`client`] speaks the registry API (ping, auth, tags, manifests, blobs) with rate limits and
+//! bounded retries; [`credentials`] turns the core's credential references into values;
+//! the rest turns a cycle's repositories into the `TagInfo` lists the strategies choose from,
+//! each repository listed once per cycle and metadata cached by digest across restarts.
+
+pub mod client;
+pub mod credentials;
+pub mod secret;
+
+/// Installs rustls' ring provider once; reqwest is built without one so exactly one exists.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
