@@ -76,6 +76,13 @@ pub struct TestArgs {
     /// optionally `TAG<TAB>RFC3339-created<TAB>sha256:digest<TAB>os/arch,...`.
     #[arg(long)]
     pub tags_from: Option<PathBuf>,
+    /// Directory of secret files `<namespace>/<name>/<field>` serving `pullsecret:` and
+    /// `secret:` credentials outside a cluster.
+    #[arg(long)]
+    pub secrets_dir: Option<PathBuf>,
+    /// Where manifest metadata is cached by digest across runs.
+    #[arg(long, env = crate::settings::ENV_CACHE_DIR)]
+    pub cache_dir: Option<PathBuf>,
     /// The tag running now; enables the update decision and the no-downgrade rule.
     #[arg(long)]
     pub current: Option<String>,

@@ -1,10 +1,16 @@
 //! Everything read from the environment or files, resolved once into typed values. Nothing
 //! downstream reads files or the environment.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use updater_core::registries::{RegistriesConf, RegistryTable};
+
+/// Env for `--cache-dir` (ours; the original has no persistent cache).
+pub const ENV_CACHE_DIR: &str = "IMAGE_UPDATER_CACHE_DIR";
+
+/// Files kept in the metadata cache at most (each is a few hundred bytes).
+pub const METADATA_CACHE_MAX_FILES: usize = 100_000;
 
 /// Where the original mounts `registries.conf` from its ConfigMap.
 pub const DEFAULT_REGISTRIES_CONF: &str = "/app/config/registries.conf";
@@ -44,4 +50,17 @@ pub fn runtime_platform() -> String {
         other => other,
     };
     format!("{}/{arch}", std::env::consts::OS)
+}
+
+/// The metadata cache directory: the flag, else `$XDG_CACHE_HOME/argocd-image-updater`, else
+/// `$HOME/.cache/argocd-image-updater`, else none (memory only).
+pub fn cache_dir(flag: Option<&Path>) -> Option<PathBuf> {
+    if let Some(dir) = flag {
+        return Some(dir.to_path_buf());
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+    Some(base.join("argocd-image-updater"))
 }

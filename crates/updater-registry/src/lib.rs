@@ -5,8 +5,12 @@
 //! the rest turns a cycle's repositories into the `TagInfo` lists the strategies choose from,
 //! each repository listed once per cycle and metadata cached by digest across restarts.
 
+pub mod cache;
 pub mod client;
 pub mod credentials;
+pub mod cycle;
+pub mod manifest;
+pub mod query;
 pub mod secret;
 
 /// Installs rustls' ring provider once; reqwest is built without one so exactly one exists.

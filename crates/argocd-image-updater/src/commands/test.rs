@@ -1,6 +1,7 @@
 //! `test IMAGE`: what would this image move to? Evaluated offline against candidate tags from
 //! `--tags-from`; the registry-backed mode arrives with the registry client.
 
+mod registry;
 mod report;
 mod tags;
 
@@ -12,6 +13,7 @@ use updater_core::choose::{self, Running, TagInfo};
 use updater_core::credentials::CredentialRef;
 use updater_core::image::ImageRef;
 use updater_core::policy::{self, ImagePolicy, UpdateSettings};
+use updater_core::registries::RegistryTable;
 
 use crate::cli::TestArgs;
 use crate::failure::Failure;
@@ -22,14 +24,15 @@ pub fn run(args: &TestArgs) -> Result<(), Failure> {
     let level = telemetry::parse_level(&args.loglevel).map_err(Failure::bad_input)?;
     telemetry::init_text(level);
     let policy = resolve_policy(args)?;
-    describe_registry(args, &policy)?;
-    let tags = read_candidate_tags(args)?;
-    let source = args
-        .tags_from
-        .as_deref()
-        .unwrap_or(Path::new("-"))
-        .display();
-    tracing::info!("Found {} tags in `{source}`", tags.len());
+    let table = registry_table(args, &policy)?;
+    let (tags, requests) = match &args.tags_from {
+        Some(source) => (read_candidate_tags(source)?, None),
+        None => {
+            let (tags, requests) = registry::fetch(args, &policy, &table)?;
+            (tags, Some(requests))
+        }
+    };
+    tracing::info!("Found {} tags in registry", tags.len());
     let running = args.current.as_ref().map(|tag| Running {
         tag: Some(tag.clone()),
         digest: None,
@@ -43,7 +46,7 @@ pub fn run(args: &TestArgs) -> Result<(), Failure> {
             prevented.candidate
         );
     }
-    let report = report::Report::new(&policy, args.current.as_deref(), &decision);
+    let report = report::Report::new(&policy, args.current.as_deref(), &decision, requests);
     report.print(args.output);
     Ok(())
 }
@@ -71,8 +74,9 @@ fn resolve_policy(args: &TestArgs) -> Result<ImagePolicy, Failure> {
     })
 }
 
-/// Validates the registry side of the flags and says which endpoint a registry query would use.
-fn describe_registry(args: &TestArgs, policy: &ImagePolicy) -> Result<(), Failure> {
+/// Loads the registry table, validates the registry side of the flags and says which endpoint
+/// serves the image.
+fn registry_table(args: &TestArgs, policy: &ImagePolicy) -> Result<RegistryTable, Failure> {
     let table = settings::load_registries(Path::new(&args.registries_conf_path))
         .map_err(Failure::bad_input)?;
     let endpoint = table
@@ -95,16 +99,10 @@ fn describe_registry(args: &TestArgs, policy: &ImagePolicy) -> Result<(), Failur
             "--rate-limit must be at least 1"
         )));
     }
-    Ok(())
+    Ok(table)
 }
 
-fn read_candidate_tags(args: &TestArgs) -> Result<Vec<TagInfo>, Failure> {
-    let Some(source) = &args.tags_from else {
-        return Err(Failure::bad_input(anyhow::anyhow!(
-            "querying a registry is not available yet in this build"
-        ))
-        .with_hint("pass the candidate tags with --tags-from FILE (or - for stdin)"));
-    };
+fn read_candidate_tags(source: &Path) -> Result<Vec<TagInfo>, Failure> {
     let text = read_source(source)?;
     tags::parse(&text)
         .with_context(|| format!("invalid tag list `{}`", source.display()))

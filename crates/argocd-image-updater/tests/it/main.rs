@@ -1,6 +1,7 @@
 //! End-to-end tests of the `argocd-image-updater` binary: real process, real files, stdout and
 //! exit codes checked.
 
+mod registry_cmd;
 mod template_cmd;
 mod test_cmd;
 mod version_cmd;

@@ -221,15 +221,6 @@ fn malformed_registries_conf_is_an_error_naming_the_file() {
 }
 
 #[test]
-fn registry_mode_is_not_offered_yet_and_says_how() {
-    let stderr = run_failing(&["nginx"], 2);
-    assert!(
-        stderr.contains("hint: pass the candidate tags with --tags-from"),
-        "{stderr}"
-    );
-}
-
-#[test]
 fn bad_tag_file_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tags");

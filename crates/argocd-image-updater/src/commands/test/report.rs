@@ -18,6 +18,8 @@ pub struct Report {
     chosen_digest: Option<String>,
     update_needed: bool,
     candidates: Vec<Candidate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registry_requests: Option<u64>,
     #[serde(skip)]
     chosen_image: Option<String>,
 }
@@ -32,7 +34,12 @@ struct Candidate {
 
 impl Report {
     /// Builds the report of one decision.
-    pub fn new(policy: &ImagePolicy, current: Option<&str>, decision: &Decision) -> Self {
+    pub fn new(
+        policy: &ImagePolicy,
+        current: Option<&str>,
+        decision: &Decision,
+        registry_requests: Option<u64>,
+    ) -> Self {
         let chosen = decision.chosen.as_ref();
         Self {
             image: policy.image.to_string(),
@@ -43,6 +50,7 @@ impl Report {
             chosen_digest: chosen.and_then(|tag| tag.digest.clone()),
             update_needed: decision.update_needed,
             candidates: candidates(decision),
+            registry_requests,
             chosen_image: chosen.map(|tag| with_tag(&policy.image, &tag.name, &tag.digest)),
         }
     }
@@ -77,6 +85,9 @@ impl Report {
             text.push_str(&format!("  {:width$}  {verdict}\n", candidate.tag));
         }
         text.push_str(&self.conclusion());
+        if let Some(requests) = self.registry_requests {
+            text.push_str(&format!("registry requests: {requests}\n"));
+        }
         text
     }
 

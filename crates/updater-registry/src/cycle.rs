@@ -1,0 +1,49 @@
+//! One tag listing per repository per cycle: a cycle-scoped memo that every image and
+//! application asking for the same repository shares, concurrency-safe (the second asker waits
+//! for the first listing instead of starting its own).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OnceCell;
+
+use crate::client::{RegistryClient, RegistryError};
+
+/// A listing, or the shared failure of it.
+pub type Listing = Result<Arc<Vec<String>>, Arc<RegistryError>>;
+
+/// `(registry API URL, repository)`.
+type RepositoryKey = (String, String);
+
+/// The tag listings of one cycle; drop it when the cycle ends.
+#[derive(Default)]
+pub struct CycleTags {
+    listings: Mutex<HashMap<RepositoryKey, Arc<OnceCell<Listing>>>>,
+}
+
+impl CycleTags {
+    /// A fresh memo.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The tags of `repository` at the registry `api_url`, listed at most once per cycle.
+    pub async fn list(&self, client: &RegistryClient, api_url: &str, repository: &str) -> Listing {
+        let cell = self.cell(api_url, repository);
+        cell.get_or_init(|| async {
+            client
+                .list_tags(repository)
+                .await
+                .map(Arc::new)
+                .map_err(Arc::new)
+        })
+        .await
+        .clone()
+    }
+
+    fn cell(&self, api_url: &str, repository: &str) -> Arc<OnceCell<Listing>> {
+        let mut listings = self.listings.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (api_url.to_owned(), repository.to_owned());
+        listings.entry(key).or_default().clone()
+    }
+}
