@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use updater_core::registries::{RegistriesConf, RegistryTable};
+use updater_core::registries::{EndpointOrigin, RegistriesConf, RegistryTable, TagSortMode};
 
 /// Env for `--cache-dir` (ours; the original has no persistent cache).
 pub const ENV_CACHE_DIR: &str = "IMAGE_UPDATER_CACHE_DIR";
@@ -35,8 +35,31 @@ fn read_registries(path: &Path) -> anyhow::Result<RegistryTable> {
             path.display()
         )
     })?;
-    RegistriesConf::parse(&text)
-        .with_context(|| format!("invalid registries configuration `{}`", path.display()))
+    let table = RegistriesConf::parse(&text)
+        .with_context(|| format!("invalid registries configuration `{}`", path.display()))?;
+    warn_about_differences(&table);
+    Ok(table)
+}
+
+/// Says once, at load, where a configured entry behaves unlike the Go original or skips work.
+fn warn_about_differences(table: &RegistryTable) {
+    for endpoint in table.endpoints() {
+        if endpoint.origin == EndpointOrigin::Configured && endpoint.limit.unwrap_or(0) == 0 {
+            tracing::warn!(
+                "registry `{}` has no `limit`: using {} requests/s (the Go original would not limit it)",
+                endpoint.name,
+                endpoint.effective_rate_limit()
+            );
+        }
+        if endpoint.tag_sort_mode != TagSortMode::None {
+            tracing::warn!(
+                "registry `{}` declares tagsortmode `{}`: image metadata is never fetched, creation \
+                 dates come from the listing order",
+                endpoint.name,
+                endpoint.tag_sort_mode
+            );
+        }
+    }
 }
 
 /// The platform this process runs on, in `os/arch` form as Go names them; the original's

@@ -241,42 +241,84 @@ async fn manifest_entry(
     if let Some(entry) = context.cache.get(digest) {
         return Ok(entry);
     }
-    let registry = |source| MetadataError::Registry {
-        tag: tag.to_owned(),
-        source,
-    };
-    let unreadable = |source| MetadataError::Manifest {
-        tag: tag.to_owned(),
-        source,
-    };
-    let fetched = context
-        .client
-        .get_manifest(repository, digest)
+    let entry = fetch_entry(context.client, repository, digest)
         .await
-        .map_err(registry)?;
-    let entry =
-        match parse_manifest(digest, &fetched.media_type, &fetched.bytes).map_err(unreadable)? {
-            ManifestKind::Index { children } => CachedManifest::Index {
-                children: children
-                    .into_iter()
-                    .map(|(child, platform)| {
-                        (child, platform.map(|p| p.to_string()).unwrap_or_default())
-                    })
-                    .collect(),
-            },
-            ManifestKind::Image { config_digest } => {
-                let blob = context
-                    .client
-                    .get_blob(repository, &config_digest)
-                    .await
-                    .map_err(registry)?;
-                let config = parse_config(&config_digest, &blob).map_err(unreadable)?;
-                CachedManifest::Image {
-                    created: config.created,
-                    platform: config.platform.to_string(),
-                }
-            }
-        };
+        .map_err(|failure| failure.for_tag(tag))?;
     context.cache.put(digest, entry.clone());
     Ok(entry)
+}
+
+/// A fetch failure before we know which tag to blame.
+enum FetchFailure {
+    Registry(RegistryError),
+    Manifest(ManifestError),
+}
+
+impl FetchFailure {
+    fn for_tag(self, tag: &str) -> MetadataError {
+        let tag = tag.to_owned();
+        match self {
+            Self::Registry(source) => MetadataError::Registry { tag, source },
+            Self::Manifest(source) => MetadataError::Manifest { tag, source },
+        }
+    }
+}
+
+async fn fetch_entry(
+    client: &RegistryClient,
+    repository: &str,
+    digest: &str,
+) -> Result<CachedManifest, FetchFailure> {
+    let fetched = client
+        .get_manifest(repository, digest)
+        .await
+        .map_err(FetchFailure::Registry)?;
+    let kind = parse_manifest(digest, &fetched.media_type, &fetched.bytes)
+        .map_err(FetchFailure::Manifest)?;
+    Ok(match kind {
+        ManifestKind::Index { children } => CachedManifest::Index {
+            children: children
+                .into_iter()
+                .map(|(child, platform)| {
+                    (child, platform.map(|p| p.to_string()).unwrap_or_default())
+                })
+                .collect(),
+        },
+        ManifestKind::Image { config_digest } => {
+            let blob = client
+                .get_blob(repository, &config_digest)
+                .await
+                .map_err(FetchFailure::Registry)?;
+            let config = parse_config(&config_digest, &blob).map_err(FetchFailure::Manifest)?;
+            CachedManifest::Image {
+                created: config.created,
+                platform: config.platform.to_string(),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<TagInfo> {
+        list.iter().map(|name| TagInfo::named(*name)).collect()
+    }
+
+    fn newest(tags: &[TagInfo]) -> &str {
+        let best = tags.iter().max_by_key(|tag| tag.created).unwrap();
+        &best.name
+    }
+
+    #[test]
+    fn declared_tag_order_stands_in_for_creation_dates() {
+        let mut first = names(&["c", "b", "a"]);
+        synthesize_dates(&mut first, TagSortMode::LatestFirst);
+        assert_eq!(newest(&first), "c");
+        let mut last = names(&["a", "b", "c"]);
+        synthesize_dates(&mut last, TagSortMode::LatestLast);
+        assert_eq!(newest(&last), "c");
+        assert!(last.iter().all(|tag| tag.created.is_some()));
+    }
 }

@@ -46,19 +46,7 @@ async fn fetch_async(
         .endpoint_for(&policy.image.registry, &policy.image.name)
         .map_err(Failure::bad_input)?
         .into_owned();
-    let credentials = credentials(args, &endpoint)?;
-    let options = ClientOptions {
-        rate_limit: args.rate_limit,
-        ..ClientOptions::default()
-    };
-    let client = RegistryClient::new(endpoint.clone(), credentials, options)
-        .with_context(|| {
-            format!(
-                "could not set up a client for registry `{}`",
-                endpoint.api_url
-            )
-        })
-        .map_err(Failure::bad_input)?;
+    let client = build_client(args, &endpoint)?;
     let repository = endpoint.repository_path(&policy.image.name);
     let cycle = CycleTags::new();
     let cache = metadata_cache(args);
@@ -85,6 +73,22 @@ async fn fetch_async(
         tracing::warn!("{}", error_chain(failure));
     }
     Ok((query.tags, requests))
+}
+
+fn build_client(args: &TestArgs, endpoint: &RegistryEndpoint) -> Result<RegistryClient, Failure> {
+    let credentials = credentials(args, endpoint)?;
+    let options = ClientOptions {
+        rate_limit: args.rate_limit,
+        ..ClientOptions::default()
+    };
+    RegistryClient::new(endpoint.clone(), credentials, options)
+        .with_context(|| {
+            format!(
+                "could not set up a client for registry `{}`",
+                endpoint.api_url
+            )
+        })
+        .map_err(Failure::bad_input)
 }
 
 fn credentials(
