@@ -1,5 +1,10 @@
-//! Pure rendering of what a human or git reads: commit messages and branch names.
+//! Pure rendering of what a human or git reads: commit messages and branch names, and the new
+//! bytes of every write-back target (override files, kustomizations, Helm values) given the
+//! current bytes and the changes. No I/O: the git crate reads and writes the files.
 
+pub mod helm_values;
+pub mod kustomization;
+pub mod source_file;
 pub mod template;
 
 #[cfg(test)]

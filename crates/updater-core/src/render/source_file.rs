@@ -1,0 +1,1 @@
+//! `.argocd-source-<app>.yaml` override files (§7.2.4).
