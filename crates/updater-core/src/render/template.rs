@@ -157,6 +157,24 @@ impl CommitTemplate {
         self.render_commit_message(data)
             .unwrap_or_else(|_| fallback_commit_message(&data.app_name))
     }
+
+    /// The message of one commit carrying the changes of several applications (we batch by
+    /// repository and branch; the original commits per application): each application's
+    /// message in order, separated by a blank line. One application gives exactly the
+    /// original's message.
+    pub fn render_batch_commit_message(&self, apps: &[CommitMessageData]) -> String {
+        if let [single] = apps {
+            return self.render_commit_message_or_fallback(single);
+        }
+        let messages: Vec<String> = apps
+            .iter()
+            .map(|app| {
+                let message = self.render_commit_message_or_fallback(app);
+                message.trim_end_matches('\n').to_owned()
+            })
+            .collect();
+        format!("{}\n", messages.join("\n\n"))
+    }
 }
 
 /// The message the original commits when the template fails.

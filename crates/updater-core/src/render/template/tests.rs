@@ -296,3 +296,33 @@ fn negative_float_literals_are_truncated_by_gtmpl() {
     // Documented gtmpl quirk: `Value::from(-1.5)` becomes the integer -1.
     assert_eq!(rendered("{{ -1.5 }} {{ 1.5 }}"), "-1 1.5");
 }
+
+#[test]
+fn batch_message_of_one_app_is_the_original_message() {
+    let template = CommitTemplate::default_template();
+    let sample = CommitMessageData::sample();
+    assert_eq!(
+        template.render_batch_commit_message(std::slice::from_ref(&sample)),
+        template.render_commit_message(&sample).unwrap()
+    );
+}
+
+#[test]
+fn batch_message_lists_every_application() {
+    let template = CommitTemplate::default_template();
+    let first = CommitMessageData::sample();
+    let mut second = CommitMessageData::sample();
+    second.app_name = "other-app".into();
+    second.changes.truncate(1);
+    let message = template.render_batch_commit_message(&[first, second]);
+    assert!(
+        message.starts_with("build: automatic update of example-app\n\n"),
+        "{message}"
+    );
+    assert!(
+        message.contains("\n\nbuild: automatic update of other-app\n\n"),
+        "{message}"
+    );
+    assert_eq!(message.matches("updates image").count(), 3, "{message}");
+    assert!(message.ends_with("to '1.0.1'\n"), "{message}");
+}
