@@ -15,11 +15,15 @@ for component in rustfmt clippy; do
 done
 
 # Real servers the integration tests start: Debian's registry (distribution 2.8), htpasswd for
-# its Basic auth, openssl for test certificates and token keys.
+# its Basic auth, openssl for test certificates and token keys, git (daemon, http-backend) and
+# sshd for the git transports.
 missing=()
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v git >/dev/null 2>&1 || missing+=(git)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

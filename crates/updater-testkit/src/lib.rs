@@ -17,6 +17,7 @@
 mod certs;
 mod config;
 mod error;
+pub mod git;
 mod image;
 mod jwt;
 mod minihttp;

@@ -2,6 +2,10 @@
 //! starts and can be seeded, the token service behaves like `token-server.py`, and servers
 //! clean up after themselves.
 
+mod git;
+mod git_auth;
+mod git_lifecycle;
+mod git_transports;
 mod lifecycle;
 mod modes;
 mod seeding;
