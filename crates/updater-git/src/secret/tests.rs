@@ -1,0 +1,15 @@
+//! Unit tests for the redacting secret type.
+
+use super::Secret;
+
+#[test]
+fn formatting_never_shows_the_value() {
+    let secret = Secret::new("hunter2");
+    assert_eq!(format!("{secret}"), "<redacted>");
+    assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
+    assert_eq!(
+        format!("{:?}", Some(secret.clone())),
+        "Some(Secret(<redacted>))"
+    );
+    assert_eq!(secret.expose(), "hunter2");
+}
