@@ -10,6 +10,7 @@ pub mod annotations;
 pub mod choose;
 pub mod crd;
 pub mod credentials;
+pub mod discover;
 pub mod duration;
 pub mod filter;
 pub mod image;
