@@ -7,6 +7,7 @@
 //! (`scripts/check-core-deps.sh` enforces it).
 
 pub mod annotations;
+pub mod application;
 pub mod choose;
 pub mod crd;
 pub mod credentials;
