@@ -15,6 +15,7 @@ pub mod discover;
 pub mod duration;
 pub mod filter;
 pub mod image;
+pub mod plan;
 pub mod policy;
 pub mod registries;
 pub mod render;
