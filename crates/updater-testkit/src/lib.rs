@@ -20,6 +20,7 @@ mod error;
 pub mod git;
 mod image;
 mod jwt;
+pub mod kube;
 mod minihttp;
 mod probe;
 mod process;

@@ -6,6 +6,8 @@ mod git;
 mod git_auth;
 mod git_lifecycle;
 mod git_transports;
+mod kube;
+mod kube_watch;
 mod lifecycle;
 mod modes;
 mod seeding;
