@@ -36,6 +36,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 bash scripts/check-core-deps.sh
 # cargo prints one result line per test binary, the last often a doc-test run with no tests;
 # end with one total line so the closing line speaks for the whole run.
+# Property tests draw random cases; a fixed seed keeps CI reproducible (a red run can be
+# replayed exactly). Run `cargo test` without it to explore new seeds.
+export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261122}"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e

@@ -10,6 +10,7 @@
 
 pub mod credential;
 pub mod git_secret;
+pub mod kube;
 pub mod pull_secret;
 pub mod repo_creds;
 pub mod repo_url;

@@ -23,7 +23,7 @@ pub use edit::{
     set_plugin_env, spec_image,
 };
 pub use live::{find_live, live_or_forced, reselect_digest, running, unchanged_image};
-pub use patch::{spec_changed, spec_merge_patch};
+pub use patch::{merge_diff, spec_changed, spec_merge_patch};
 pub use source_type::{SourceType, source_type, write_source_index};
 
 #[cfg(test)]

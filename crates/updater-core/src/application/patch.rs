@@ -22,7 +22,7 @@ pub fn spec_merge_patch(before: &Application, after: &Application) -> Value {
     let new = after.json.get("spec");
     if old != new {
         let spec = match (old, new) {
-            (Some(old), Some(new)) => diff(old, new),
+            (Some(old), Some(new)) => merge_diff(old, new),
             (_, new) => new.cloned().unwrap_or(Value::Null),
         };
         patch.insert("spec".to_owned(), spec);
@@ -35,8 +35,9 @@ pub fn spec_changed(before: &Application, after: &Application) -> bool {
     before.json.get("spec") != after.json.get("spec")
 }
 
-/// The merge patch turning `old` into `new`, for values known to differ.
-fn diff(old: &Value, new: &Value) -> Value {
+/// The JSON merge patch (RFC 7386) turning `old` into `new`: objects key by key (removed keys
+/// become `null`), anything else whole. Meant for values known to differ.
+pub fn merge_diff(old: &Value, new: &Value) -> Value {
     let (Value::Object(old), Value::Object(new)) = (old, new) else {
         return new.clone();
     };
@@ -45,7 +46,7 @@ fn diff(old: &Value, new: &Value) -> Value {
         match old.get(key) {
             Some(old_value) if old_value == new_value => {}
             Some(old_value) => {
-                patch.insert(key.clone(), diff(old_value, new_value));
+                patch.insert(key.clone(), merge_diff(old_value, new_value));
             }
             None => {
                 patch.insert(key.clone(), new_value.clone());

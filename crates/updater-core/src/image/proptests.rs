@@ -66,8 +66,11 @@ proptest! {
 
     #[test]
     fn parse_is_stable_after_one_round(input in "[a-z0-9./:@_~-]{1,30}") {
-        // Rendering and re-parsing a parsed reference changes nothing more.
+        // Rendering and re-parsing a parsed reference changes nothing more. A name holding a
+        // `:` (only the legacy splitter produces one, from inputs like `:::@a`) renders
+        // ambiguously, in the Go original too, so it is outside this law.
         if let Ok(first) = ImageRef::parse(&input) {
+            prop_assume!(!first.name.contains(':'));
             let second = ImageRef::parse(&first.to_string());
             if let Ok(second) = second {
                 let third = ImageRef::parse(&second.to_string());

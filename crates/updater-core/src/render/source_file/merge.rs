@@ -74,10 +74,22 @@ fn same_name(a: &str, b: &str) -> Rank {
 pub(super) fn kustomize(existing: Vec<String>, new: &[String]) -> Vec<String> {
     merge_by(
         existing,
-        new,
+        &last_per_image(new),
         |old: &String, new: &String| same_image(old, new),
         |old: &String, new: &String| keep_image(old, new),
     )
+}
+
+/// Two new entries for the same image and alias contradict each other; the later one wins.
+/// Without this, which existing slot each one takes depends on the file, and a second render
+/// could move them again (found by the idempotence property test).
+fn last_per_image(new: &[String]) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for entry in new {
+        kept.retain(|earlier| same_image(earlier, entry) != Some(0));
+        kept.push(entry.clone());
+    }
+    kept
 }
 
 fn same_image(existing: &str, new: &str) -> Rank {
