@@ -85,14 +85,8 @@ pub fn prefix_covers(prefix: &str, repo: &str) -> bool {
 /// scp-like URLs keep their user, which is a login name (`git`), not a credential.
 pub fn display(url: &str) -> String {
     let url = url.trim();
-    if let Some(scheme_end) = url.find("://") {
-        let authority_start = scheme_end + 3;
-        let rest = &url[authority_start..];
-        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        if let Some(at) = rest[..authority_end].rfind('@') {
-            return format!("{}{}", &url[..authority_start], &rest[at + 1..]);
-        }
-        return url.to_owned();
+    if url.contains("://") {
+        return updater_core::redact::strip_userinfo(url);
     }
     match url.find('@') {
         Some(at) if url[..at].contains(':') => url[at + 1..].to_owned(),

@@ -28,50 +28,8 @@ pub type SecretData = BTreeMap<String, Vec<u8>>;
 /// The label Argo CD puts on its repository secrets.
 pub const SECRET_TYPE_LABEL: &str = "argocd.argoproj.io/secret-type";
 
-/// A credential value; `Debug` and `Display` print `<redacted>`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretValue(String);
-
-impl SecretValue {
-    /// Wraps a value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value, for the one place that hands it on (git, a registry client).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The value, consuming the wrapper.
-    pub fn into_exposed(self) -> String {
-        self.0
-    }
-}
-
-impl From<String> for SecretValue {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for SecretValue {
-    fn from(value: &str) -> Self {
-        Self(value.to_owned())
-    }
-}
-
-impl fmt::Debug for SecretValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretValue(<redacted>)")
-    }
-}
-
-impl fmt::Display for SecretValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+/// A secret value (redacting); the one type the whole workspace uses.
+pub use updater_core::secret::Secret as SecretValue;
 
 /// A Kubernetes secret: its identity, labels, annotations and decoded data.
 #[derive(Clone, Default, PartialEq, Eq)]

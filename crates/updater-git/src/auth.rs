@@ -15,7 +15,7 @@ use tempfile::TempDir;
 use updater_core::writeback::GitCredentials;
 
 use crate::command::GitCommand;
-use crate::secret::Secret;
+use updater_core::secret::Secret;
 
 /// Environment variable carrying the HTTPS username to the credential helper.
 pub const USERNAME_VARIABLE: &str = "UPDATER_GIT_USERNAME";

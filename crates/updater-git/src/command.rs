@@ -15,7 +15,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 use crate::redact;
-use crate::secret::Secret;
+use updater_core::secret::Secret;
 
 /// How long one git invocation may run before it is killed.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);

@@ -15,7 +15,6 @@ pub mod copies;
 pub mod edit;
 pub mod error;
 pub mod redact;
-pub mod secret;
 pub mod writer;
 
 pub use auth::{GitAuth, GitCredentialSource};
@@ -24,5 +23,5 @@ pub use command::{GitOptions, GitRunner, Invocations};
 pub use copies::WorkingCopies;
 pub use edit::FileEdit;
 pub use error::GitError;
-pub use secret::Secret;
+pub use updater_core::secret::Secret;
 pub use writer::GitWriter;

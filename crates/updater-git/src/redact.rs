@@ -3,42 +3,10 @@
 #[cfg(test)]
 mod tests;
 
+pub use updater_core::redact::{redact_urls, strip_userinfo};
+
 /// The most bytes of a command's output kept in an error message.
 pub const OUTPUT_LIMIT: usize = 2048;
-
-/// Returns `url` without userinfo: `https://user:pw@host/x` becomes `https://host/x`.
-///
-/// Text that is not a `scheme://` URL (such as scp-like `git@host:org/repo`, whose user part
-/// is never a secret) is returned unchanged.
-pub fn strip_userinfo(url: &str) -> String {
-    redact_urls(url)
-}
-
-/// Strips the userinfo of every `scheme://…@host` URL inside `text`.
-///
-/// The authority ends where a URL parser ends it (`/`, `?`, `#`), or at whitespace and quotes,
-/// which git puts around URLs in its messages.
-pub fn redact_urls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find("://") {
-        let (head, tail) = rest.split_at(pos + 3);
-        out.push_str(head);
-        let end = tail.find(ends_authority).unwrap_or(tail.len());
-        let authority = &tail[..end];
-        match authority.rfind('@') {
-            Some(at) => out.push_str(&authority[at + 1..]),
-            None => out.push_str(authority),
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn ends_authority(c: char) -> bool {
-    matches!(c, '/' | '?' | '#' | '\'' | '"' | '<' | '>' | '`') || c.is_whitespace()
-}
 
 /// Prepares command output for an error message: userinfo stripped, surrounding whitespace
 /// trimmed, and at most [`OUTPUT_LIMIT`] bytes (cut on a character boundary, marked with `…`).

@@ -1,34 +1,8 @@
-//! Secrets as a type: `Debug` and `Display` never show the value.
+//! Registry credentials; the password is the core's redacting [`Secret`].
 
 use std::fmt;
 
-/// A secret string (password, token); reading it takes an explicit [`Secret::expose`].
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+pub use updater_core::secret::Secret;
 
 /// A username and password for a registry.
 #[derive(Clone, PartialEq, Eq)]

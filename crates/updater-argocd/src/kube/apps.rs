@@ -5,7 +5,7 @@ use ::kube::api::{DynamicObject, Patch, PatchParams};
 use updater_core::application::{Application, spec_changed, spec_merge_patch};
 
 use super::list::{Listed, identity, list_all, to_json};
-use super::retry::{Attempt, RETRY_ATTEMPTS, is_conflict, pause};
+use super::retry::{Attempt, is_conflict, retry_on_conflict};
 use super::{ClusterClient, ClusterError, PatchOutcome};
 
 impl ClusterClient {
@@ -57,29 +57,17 @@ impl ClusterClient {
     where
         E: std::error::Error + Send + Sync + 'static,
     {
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let conflict = match self.patch_once(namespace, name, &edit, attempts).await? {
-                Attempt::Done(outcome) => return Ok(outcome),
-                Attempt::Conflict(conflict) => conflict,
-            };
-            if attempts >= RETRY_ATTEMPTS {
-                return Err(ClusterError::ApplicationConflicts {
-                    namespace: namespace.to_owned(),
-                    name: name.to_owned(),
-                    attempts,
-                    source: Box::new(conflict),
-                });
-            }
-            tracing::debug!(
-                namespace,
-                name,
+        retry_on_conflict(
+            &format!("application {namespace}/{name}"),
+            |attempts| self.patch_once(namespace, name, &edit, attempts),
+            |attempts, conflict| ClusterError::ApplicationConflicts {
+                namespace: namespace.to_owned(),
+                name: name.to_owned(),
                 attempts,
-                "application changed meanwhile, retrying"
-            );
-            pause().await;
-        }
+                source: Box::new(conflict),
+            },
+        )
+        .await
     }
 
     /// One read-edit-patch round.

@@ -1,6 +1,9 @@
 //! The retry-on-conflict policy of client-go's `retry.DefaultRetry`: five attempts, 10ms apart.
 
+use std::future::Future;
 use std::time::Duration;
+
+use super::ClusterError;
 
 /// How many writes are attempted before a conflict is reported (client-go `DefaultRetry`).
 pub const RETRY_ATTEMPTS: u32 = 5;
@@ -21,7 +24,28 @@ pub(super) enum Attempt<T> {
     Conflict(::kube::Error),
 }
 
-/// Waits before the next attempt.
-pub(super) async fn pause() {
-    tokio::time::sleep(RETRY_DELAY).await;
+/// Runs read-modify-write `attempt`s (given the attempt number) until one is done, pausing
+/// between conflicts; after [`RETRY_ATTEMPTS`] conflicts, `exhausted` builds the error from the
+/// attempt count and the last conflict. Other errors end the loop at once.
+pub(super) async fn retry_on_conflict<T, Fut>(
+    what: &str,
+    mut attempt: impl FnMut(u32) -> Fut,
+    exhausted: impl FnOnce(u32, ::kube::Error) -> ClusterError,
+) -> Result<T, ClusterError>
+where
+    Fut: Future<Output = Result<Attempt<T>, ClusterError>>,
+{
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let conflict = match attempt(attempts).await? {
+            Attempt::Done(done) => return Ok(done),
+            Attempt::Conflict(conflict) => conflict,
+        };
+        if attempts >= RETRY_ATTEMPTS {
+            return Err(exhausted(attempts, conflict));
+        }
+        tracing::debug!(what, attempts, "changed meanwhile, retrying");
+        tokio::time::sleep(RETRY_DELAY).await;
+    }
 }

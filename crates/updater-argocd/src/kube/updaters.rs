@@ -7,7 +7,7 @@ use updater_core::crd::{ImageUpdater, ImageUpdaterStatus};
 
 use super::list::{Listed, identity, list_all, to_json};
 use super::merge::status_patch;
-use super::retry::{Attempt, RETRY_ATTEMPTS, is_conflict, pause};
+use super::retry::{Attempt, is_conflict, retry_on_conflict};
 use super::{ClusterClient, ClusterError, PatchOutcome};
 
 impl ClusterClient {
@@ -40,29 +40,17 @@ impl ClusterClient {
         name: &str,
         mutate: impl Fn(&mut ImageUpdaterStatus),
     ) -> Result<PatchOutcome, ClusterError> {
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let conflict = match self.status_once(namespace, name, &mutate, attempts).await? {
-                Attempt::Done(outcome) => return Ok(outcome),
-                Attempt::Conflict(conflict) => conflict,
-            };
-            if attempts >= RETRY_ATTEMPTS {
-                return Err(ClusterError::StatusConflicts {
-                    namespace: namespace.to_owned(),
-                    name: name.to_owned(),
-                    attempts,
-                    source: Box::new(conflict),
-                });
-            }
-            tracing::debug!(
-                namespace,
-                name,
+        retry_on_conflict(
+            &format!("imageupdater {namespace}/{name}"),
+            |attempts| self.status_once(namespace, name, &mutate, attempts),
+            |attempts, conflict| ClusterError::StatusConflicts {
+                namespace: namespace.to_owned(),
+                name: name.to_owned(),
                 attempts,
-                "imageupdater changed meanwhile, retrying"
-            );
-            pause().await;
-        }
+                source: Box::new(conflict),
+            },
+        )
+        .await
     }
 
     /// One read-mutate-patch round.

@@ -20,7 +20,7 @@ fn secret() -> Secret {
 fn secret_values_never_format_their_content() {
     let value = SecretValue::new(PASSWORD);
     assert_eq!(value.to_string(), "<redacted>");
-    assert_eq!(format!("{value:?}"), "SecretValue(<redacted>)");
+    assert_eq!(format!("{value:?}"), "Secret(<redacted>)");
     assert_eq!(value.expose(), PASSWORD);
     assert_eq!(value.into_exposed(), PASSWORD);
 }

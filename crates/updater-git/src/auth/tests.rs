@@ -7,7 +7,7 @@ use updater_core::writeback::GitCredentials;
 
 use super::{AuthError, AuthSetup, GitAuth, RepoUrlKind, describe_reference};
 use crate::command::{GitCommand, GitOptions, GitRunner};
-use crate::secret::Secret;
+use updater_core::secret::Secret;
 
 #[test]
 fn classifies_repository_urls() {

@@ -1,11 +1,12 @@
-//! A secret string (password, private key) whose `Debug` and `Display` never show the value.
+//! Secrets as a type (DESIGN.md convention 4): a password, token or private key whose `Debug`
+//! and `Display` never show the value. One type for every crate, so no crate grows its own.
+
+use std::fmt;
 
 #[cfg(test)]
 mod tests;
 
-use std::fmt;
-
-/// A credential value; formatting it prints `<redacted>`.
+/// A secret string; reading it takes an explicit [`Secret::expose`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -15,9 +16,14 @@ impl Secret {
         Self(value.into())
     }
 
-    /// The value, for the one place that hands it to git (an environment variable or a file).
+    /// The value, for the one place that sends it.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// The value, consumed.
+    pub fn into_exposed(self) -> String {
+        self.0
     }
 }
 

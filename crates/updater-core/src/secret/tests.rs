@@ -13,3 +13,9 @@ fn formatting_never_shows_the_value() {
     );
     assert_eq!(secret.expose(), "hunter2");
 }
+
+#[test]
+fn conversions_keep_the_value() {
+    assert_eq!(Secret::from("a").expose(), "a");
+    assert_eq!(Secret::from(String::from("b")).into_exposed(), "b");
+}
