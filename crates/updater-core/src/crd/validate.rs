@@ -44,21 +44,13 @@ impl ImageUpdater {
 impl ImageUpdaterSpec {
     /// Checks the spec as the CRD schema and CEL rules would, collecting every error.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
-        self.validate_with(&|pattern| crate::filter::glob_match(pattern, "").is_ok())
-    }
-
-    /// [`Self::validate`] with the glob syntax check injected (tests use a stand-in).
-    pub(super) fn validate_with(
-        &self,
-        glob_ok: &dyn Fn(&str) -> bool,
-    ) -> Result<(), ValidationErrors> {
         let mut errors = Vec::new();
         if self.application_refs.is_empty() {
             errors.push(CrdError::NoApplicationRefs {
                 path: "spec.applicationRefs".to_owned(),
             });
         }
-        check_name_patterns(&self.application_refs, glob_ok, &mut errors);
+        check_name_patterns(&self.application_refs, &mut errors);
         for (i, app_ref) in self.application_refs.iter().enumerate() {
             check_ref(app_ref, &format!("spec.applicationRefs[{i}]"), &mut errors);
         }
@@ -76,11 +68,7 @@ impl ImageUpdaterSpec {
     }
 }
 
-fn check_name_patterns(
-    refs: &[ApplicationRef],
-    glob_ok: &dyn Fn(&str) -> bool,
-    errors: &mut Vec<CrdError>,
-) {
+fn check_name_patterns(refs: &[ApplicationRef], errors: &mut Vec<CrdError>) {
     let mut seen = BTreeSet::new();
     for (i, app_ref) in refs.iter().enumerate() {
         let path = format!("spec.applicationRefs[{i}].namePattern");
@@ -91,7 +79,7 @@ fn check_name_patterns(
                 pattern: pattern.clone(),
             });
         }
-        if !glob_ok(pattern) {
+        if crate::filter::glob_match(pattern, "").is_err() {
             errors.push(CrdError::BadNamePattern {
                 path,
                 pattern: pattern.clone(),
