@@ -8,6 +8,7 @@
 //! Results are plain values ([`credential::GitCredentialValue`], [`secrets::SecretValue`]); the
 //! binary adapts them to the git and registry crates, which this crate does not depend on.
 
+pub mod crd_manifest;
 pub mod credential;
 pub mod git_secret;
 pub mod kube;

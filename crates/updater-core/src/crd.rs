@@ -7,6 +7,7 @@ mod validate;
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::policy::UpdateSettings;
@@ -189,7 +190,7 @@ pub enum CrdError {
 }
 
 /// An `ImageUpdater` resource.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageUpdater {
     /// Must be [`API_VERSION`].
@@ -207,7 +208,7 @@ pub struct ImageUpdater {
 }
 
 /// The subset of Kubernetes object metadata the updater reads; other fields are ignored.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectMeta {
     /// `metadata.name`.
@@ -228,11 +229,14 @@ pub struct ObjectMeta {
 }
 
 /// `spec` (§3.1).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(transform = require_application_refs)]
 pub struct ImageUpdaterSpec {
-    /// The applications to manage; at least one.
+    /// The applications to manage; at least one, `namePattern`s unique.
     #[serde(default)]
+    #[schemars(length(min = 1))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["namePattern"]))]
     pub application_refs: Vec<ApplicationRef>,
     /// Global update settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,8 +249,8 @@ pub struct ImageUpdaterSpec {
     pub images_verification: Option<ImagesVerification>,
 }
 
-/// One selection of applications and their images (§3.2).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One selection of applications and their images.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApplicationRef {
     /// Glob over Application names.
@@ -254,8 +258,9 @@ pub struct ApplicationRef {
     /// Optional label selector on Applications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_selectors: Option<LabelSelector>,
-    /// Read images and settings from the Application's annotations (§4).
+    /// Read images, update settings and write-back from the Application's annotations instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = false))]
     pub use_annotations: Option<bool>,
     /// Update settings overriding the global ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -263,8 +268,9 @@ pub struct ApplicationRef {
     /// Write-back configuration merged over the global one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_back_config: Option<WriteBackConfig>,
-    /// The images to manage.
+    /// The images to manage; required unless useAnnotations is true, aliases unique.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["alias"]))]
     pub images: Vec<ImageConfig>,
     /// Verification policy overriding the global one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,7 +285,7 @@ impl ApplicationRef {
 }
 
 /// A Kubernetes label selector.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LabelSelector {
     /// Labels that must be present with these values.
@@ -291,7 +297,7 @@ pub struct LabelSelector {
 }
 
 /// One set-based label requirement.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LabelSelectorRequirement {
     /// The label key.
@@ -303,11 +309,12 @@ pub struct LabelSelectorRequirement {
     pub values: Option<Vec<String>>,
 }
 
-/// One managed image (§3.3).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One managed image.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImageConfig {
     /// Unique name of the image within its applicationRef.
+    #[schemars(pattern(r"^[a-zA-Z0-9][a-zA-Z0-9-._]*$"))]
     pub alias: String,
     /// `[registry/]repo[:constraint-or-tag][@digest]`.
     pub image_name: String,
@@ -323,7 +330,7 @@ pub struct ImageConfig {
 }
 
 /// Exactly one of the three target kinds (§3.8).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ManifestTarget {
     /// Helm parameter names.
@@ -338,7 +345,7 @@ pub struct ManifestTarget {
 }
 
 /// Helm parameters (dot paths) receiving the image.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HelmTarget {
     /// Parameter for the image name (default `image.name`).
@@ -353,8 +360,9 @@ pub struct HelmTarget {
 }
 
 /// The kustomize image entry to edit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(transform = require_name)]
 pub struct KustomizeTarget {
     /// The image name as written in the kustomization (required by the schema).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -362,26 +370,30 @@ pub struct KustomizeTarget {
 }
 
 /// Plugin environment variables receiving the image.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PluginTarget {
     /// Variable for the image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 253))]
     pub name: Option<String>,
     /// Variable for the tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 253))]
     pub tag: Option<String>,
     /// Variable for `name:tag`; when set, `name` and `tag` are ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 253))]
     pub spec: Option<String>,
 }
 
 /// How changes are written back (§3.5).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WriteBackConfig {
     /// `argocd` (default), `git`, or `git:<credentials>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^(argocd|git|git:[a-zA-Z0-9][a-zA-Z0-9-._/:]*)$"))]
     pub method: Option<String>,
     /// Git settings, for the git method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -389,7 +401,7 @@ pub struct WriteBackConfig {
 }
 
 /// Git write-back settings (§3.6).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GitConfig {
     /// Repository URL (default: the application source's).
@@ -407,7 +419,7 @@ pub struct GitConfig {
 }
 
 /// Pull/merge request mode (§3.7).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PullRequest {
     /// Use GitHub.
@@ -416,27 +428,29 @@ pub struct PullRequest {
     /// Use GitLab.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gitlab: Option<GitLabPullRequest>,
-    /// Labels to set on the request.
+    /// Labels to set on the request (at most 100, each 1 to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 100), inner(length(min = 1, max = 255)))]
     pub labels: Option<Vec<String>>,
 }
 
 /// The (field-less) GitHub provider block.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GitHubPullRequest {}
 
 /// The (field-less) GitLab provider block.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GitLabPullRequest {}
 
 /// Cosign verification policy (§3.9).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImagesVerification {
     /// Whether to verify; `true` when the block is present but the field is not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = true))]
     pub enabled: Option<bool>,
     /// The secret holding the public key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -451,7 +465,7 @@ impl ImagesVerification {
 }
 
 /// A key in a secret of the CR's namespace.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SecretRef {
     /// The secret's name.
@@ -461,7 +475,7 @@ pub struct SecretRef {
 }
 
 /// `status` (§3.10).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageUpdaterStatus {
     /// Generation at the last status write.
@@ -481,14 +495,16 @@ pub struct ImageUpdaterStatus {
     pub images_managed: i32,
     /// The updates of the last run that updated something.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("x-kubernetes-list-type" = "atomic"))]
     pub recent_updates: Vec<RecentUpdate>,
     /// `Ready`, `Reconciling` and `Error` conditions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["type"]))]
     pub conditions: Vec<Condition>,
 }
 
 /// One entry of `status.recentUpdates`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecentUpdate {
     /// The alias (or the image name when there is none).
@@ -507,7 +523,7 @@ pub struct RecentUpdate {
 }
 
 /// A `metav1.Condition`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Condition {
     /// `Ready`, `Reconciling` or `Error`.
@@ -528,7 +544,7 @@ pub struct Condition {
 }
 
 /// The status of a [`Condition`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum ConditionStatus {
     /// The condition holds.
     True,
@@ -536,6 +552,27 @@ pub enum ConditionStatus {
     False,
     /// Not known.
     Unknown,
+}
+
+/// Adds `field` to the `required` list of an object schema. serde defaults some fields the CRD
+/// requires, so that a missing one is reported among the collected validation errors (with its
+/// path) instead of failing the whole parse; the API server must still reject it.
+fn require_field(schema: &mut schemars::Schema, field: &str) {
+    let required = schema
+        .ensure_object()
+        .entry("required")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    if let serde_json::Value::Array(names) = required {
+        names.push(field.into());
+    }
+}
+
+fn require_application_refs(schema: &mut schemars::Schema) {
+    require_field(schema, "applicationRefs");
+}
+
+fn require_name(schema: &mut schemars::Schema) {
+    require_field(schema, "name");
 }
 
 impl ImageUpdater {

@@ -58,7 +58,7 @@ pub struct ImagePolicy {
 
 /// The CRD's `CommonUpdateSettings` (spec §3.4) plus our `allowDowngrade` extension; every field
 /// is optional so that levels can be layered global → applicationRef → image.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateSettings {
     /// `updateStrategy`: `semver`, `newest-build`, `alphabetical`, `digest` (or a deprecated alias).
@@ -72,12 +72,14 @@ pub struct UpdateSettings {
     pub allow_tags: Option<String>,
     /// `ignoreTags`: globs; a matching tag is excluded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-kubernetes-list-type" = "atomic"))]
     pub ignore_tags: Option<Vec<String>>,
     /// `pullSecret`: a credential source reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_secret: Option<String>,
     /// `platforms`: `os/arch[/variant]` entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-kubernetes-list-type" = "atomic"))]
     pub platforms: Option<Vec<String>>,
     /// `allowDowngrade` (our extension, absent from the original): permit choosing a version
     /// lower than the running one.
