@@ -1,5 +1,6 @@
 //! The command line: subcommands and flags, named exactly as the Go original names them (§2).
-//! Only subcommands that work are listed; `run` and `webhook` arrive with their issues.
+//! Only subcommands and flags that work are listed; `webhook` and the continuous controller
+//! arrive with their issues.
 
 use std::path::PathBuf;
 
@@ -23,6 +24,8 @@ pub enum Command {
     Template(TemplateArgs),
     /// Test the update strategy of an image against candidate tags.
     Test(Box<TestArgs>),
+    /// Update the images of the selected Argo CD Applications.
+    Run(Box<RunArgs>),
 }
 
 /// `version` flags.
@@ -101,4 +104,77 @@ pub enum OutputFormat {
     Text,
     /// One JSON object.
     Json,
+}
+
+/// `run` flags, named and defaulted as the original's (§2.2), plus the v0.x selection flags.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Run one pass over everything selected, then exit (required until the controller lands).
+    #[arg(long)]
+    pub once: bool,
+    /// Compute the updates but write nothing: no patch, commit, event or status.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Time between passes (the controller's requeue period).
+    #[arg(long, env = "IMAGE_UPDATER_INTERVAL", default_value = "2m0s")]
+    pub interval: String,
+    /// Log level: trace, debug, info, warn or error.
+    #[arg(long, env = "IMAGE_UPDATER_LOGLEVEL", default_value = "info")]
+    pub loglevel: String,
+    /// Log format: text or json.
+    #[arg(long, env = "IMAGE_UPDATER_LOGFORMAT", default_value = "text")]
+    pub logformat: String,
+    /// Path to a kubeconfig; in-cluster or the default loading rules otherwise.
+    #[arg(long)]
+    pub kubeconfig: Option<PathBuf>,
+    /// Path to registries.conf; empty means /app/config/registries.conf when it exists.
+    #[arg(long, default_value = "")]
+    pub registries_conf_path: String,
+    /// Applications processed in parallel.
+    #[arg(long, env = "MAX_CONCURRENT_APPS", default_value_t = 10)]
+    pub max_concurrent_apps: usize,
+    /// Argo CD's namespace (repository credentials, the `.argocd-source` naming rule); empty
+    /// means the kube client's namespace.
+    #[arg(long, env = "ARGOCD_NAMESPACE", default_value = "")]
+    pub argocd_namespace: String,
+    /// Namespaces to process: empty for the updater's own, `*` for all, or `a,b`.
+    #[arg(long, env = "IMAGE_UPDATER_WATCH_NAMESPACES", default_value = "")]
+    pub watch_namespaces: String,
+    /// Do not create Kubernetes events.
+    #[arg(long)]
+    pub disable_kube_events: bool,
+    /// Commit author and committer name.
+    #[arg(long, env = "GIT_COMMIT_USER", default_value = "argocd-image-updater")]
+    pub git_commit_user: String,
+    /// Commit author and committer email.
+    #[arg(long, env = "GIT_COMMIT_EMAIL", default_value = "noreply@argoproj.io")]
+    pub git_commit_email: String,
+    /// Signing key: an OpenPGP key id, or the path of an SSH private key.
+    #[arg(long, env = "GIT_COMMIT_SIGNING_KEY", default_value = "")]
+    pub git_commit_signing_key: String,
+    /// Signing method: openpgp or ssh.
+    #[arg(long, env = "GIT_COMMIT_SIGNING_METHOD", default_value = "openpgp")]
+    pub git_commit_signing_method: String,
+    /// Add a Signed-off-by trailer to commits.
+    #[arg(long)]
+    pub git_commit_sign_off: bool,
+    /// Commit message template; the default template when the file is missing.
+    #[arg(long, default_value = "/app/config/commit.template")]
+    pub git_commit_message_path: PathBuf,
+    /// How commits are made: git (the GitHub API method is not built yet).
+    #[arg(long, env = "GIT_COMMIT_METHOD", default_value = "git")]
+    pub git_commit_method: String,
+    /// v0.x mode: no ImageUpdater resources; every Application of the watched namespaces that
+    /// carries the `image-list` annotation is updated from its annotations.
+    #[arg(long)]
+    pub legacy_annotations: bool,
+    /// Legacy mode: only Applications whose name matches one of these globs.
+    #[arg(long)]
+    pub match_application_name: Vec<String>,
+    /// Legacy mode: only Applications matching this label selector (`k=v,k2!=v,k3 in (a,b)`).
+    #[arg(long)]
+    pub match_application_label: Option<String>,
+    /// Where manifest metadata and git working copies are kept across runs.
+    #[arg(long, env = crate::settings::ENV_CACHE_DIR)]
+    pub cache_dir: Option<PathBuf>,
 }

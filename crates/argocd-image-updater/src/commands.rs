@@ -1,5 +1,6 @@
 //! One module per subcommand; this file dispatches.
 
+mod run;
 mod template;
 mod test;
 mod version;
@@ -16,5 +17,6 @@ pub fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Template(args) => template::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Run(args) => run::run(&args),
     }
 }

@@ -1,9 +1,12 @@
 //! `argocd-image-updater`: parses the command line, runs one command, prints a failure once and
 //! maps it to an exit code (bad input 2, partial failure 1).
 
+mod adapters;
 mod cli;
+mod cluster;
 mod commands;
 mod failure;
+mod pipeline;
 mod settings;
 mod telemetry;
 

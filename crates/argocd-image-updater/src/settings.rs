@@ -87,3 +87,62 @@ pub fn cache_dir(flag: Option<&Path>) -> Option<PathBuf> {
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
     Some(base.join("argocd-image-updater"))
 }
+
+/// Where Kubernetes mounts the service account's namespace in a pod.
+const SERVICE_ACCOUNT_NAMESPACE: &str = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+/// The updater's own namespace: `POD_NAMESPACE`, else the service account's, else `fallback`
+/// (the kube client's), as the original resolves it.
+pub fn own_namespace(fallback: &str) -> String {
+    let from_env = std::env::var("POD_NAMESPACE").ok();
+    let from_file = || std::fs::read_to_string(SERVICE_ACCOUNT_NAMESPACE).ok();
+    from_env
+        .or_else(from_file)
+        .map(|ns| ns.trim().to_owned())
+        .filter(|ns| !ns.is_empty())
+        .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// `--watch-namespaces`: `*` for all, `a,b` for a list (trimmed), empty for `own`.
+pub fn watch_namespaces(text: &str, own: &str) -> anyhow::Result<Option<Vec<String>>> {
+    let text = text.trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    if text.is_empty() {
+        return Ok(Some(vec![own.to_owned()]));
+    }
+    let list: Vec<String> = text
+        .split(',')
+        .map(|ns| ns.trim().to_owned())
+        .filter(|ns| !ns.is_empty())
+        .collect();
+    anyhow::ensure!(
+        !list.is_empty(),
+        "--watch-namespaces `{text}` names no namespace"
+    );
+    Ok(Some(list))
+}
+
+/// The commit message template: a missing file means the default template (as in the
+/// original); a file that does not parse is an error.
+pub fn load_commit_template(
+    path: &Path,
+) -> anyhow::Result<updater_core::render::template::CommitTemplate> {
+    use updater_core::render::template::CommitTemplate;
+    if !path.is_file() {
+        tracing::debug!(
+            "no commit message template at `{}`: using the default",
+            path.display()
+        );
+        return Ok(CommitTemplate::default_template());
+    }
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "could not read commit message template `{}`",
+            path.display()
+        )
+    })?;
+    CommitTemplate::parse_named(&path.display().to_string(), &text)
+        .with_context(|| format!("invalid commit message template `{}`", path.display()))
+}

@@ -26,3 +26,20 @@ pub fn init_text(level: LevelFilter) {
         .with_target(false)
         .try_init();
 }
+
+/// Installs the logger in the original's `--logformat`: `text` or `json`, on stderr.
+pub fn init(level: LevelFilter, format: &str) -> anyhow::Result<()> {
+    match format.trim().to_ascii_lowercase().as_str() {
+        "text" => init_text(level),
+        "json" => {
+            let _ = tracing_subscriber::fmt()
+                .json()
+                .with_max_level(level)
+                .with_writer(std::io::stderr)
+                .with_target(false)
+                .try_init();
+        }
+        _ => bail!("invalid log format `{format}` (expected text or json)"),
+    }
+    Ok(())
+}

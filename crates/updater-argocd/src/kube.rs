@@ -304,6 +304,27 @@ impl ClusterClient {
         Ok(Self::new(client))
     }
 
+    /// A client configured from the kubeconfig file at `path` (its current context). A rustls
+    /// crypto provider must be installed first.
+    pub async fn from_kubeconfig(path: &std::path::Path) -> Result<Self, ClusterError> {
+        let configure = |source: ::kube::Error| ClusterError::Configure {
+            source: Box::new(source),
+        };
+        let kubeconfig = ::kube::config::Kubeconfig::read_from(path)
+            .map_err(|source| configure(::kube::Error::InferKubeconfig(source)))?;
+        let options = ::kube::config::KubeConfigOptions::default();
+        let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+            .await
+            .map_err(|source| configure(::kube::Error::InferKubeconfig(source)))?;
+        Client::try_from(config).map(Self::new).map_err(configure)
+    }
+
+    /// The namespace of the kubeconfig's context or the in-cluster service account
+    /// (`default` when neither says).
+    pub fn default_namespace(&self) -> &str {
+        self.client.default_namespace()
+    }
+
     /// The underlying kube client.
     pub fn client(&self) -> &Client {
         &self.client

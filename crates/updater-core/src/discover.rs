@@ -18,6 +18,7 @@
 mod build;
 mod legacy;
 mod selector;
+mod selector_text;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -35,6 +36,7 @@ use crate::policy::UpdateSettings;
 pub use build::ConfigError;
 pub use legacy::{LegacyFilter, select_annotated};
 pub use selector::{SelectorError, selector_matches, validate_selector};
+pub use selector_text::{SelectorTextError, parse_selector};
 
 /// Why a whole selection run failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -18,6 +18,10 @@ pub type Render = Arc<dyn Fn(Option<&str>) -> Result<String, String> + Send + Sy
 pub struct FileEdit {
     /// Path relative to the repository root, `/`-separated.
     pub path: String,
+    /// Other names the file may have (kustomize accepts `kustomization.yaml`,
+    /// `kustomization.yml` and `Kustomization`): the first of `path` and these that exists is
+    /// edited; `path` is created when none does.
+    pub alternatives: Vec<String>,
     /// The rendering function.
     pub render: Render,
 }
@@ -30,8 +34,15 @@ impl FileEdit {
     ) -> Self {
         Self {
             path: path.into(),
+            alternatives: Vec::new(),
             render: Arc::new(render),
         }
+    }
+
+    /// The same edit, applied to the first existing of `path` and `alternatives`.
+    pub fn or_existing(mut self, alternatives: Vec<String>) -> Self {
+        self.alternatives = alternatives;
+        self
     }
 }
 
@@ -39,6 +50,7 @@ impl fmt::Debug for FileEdit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FileEdit")
             .field("path", &self.path)
+            .field("alternatives", &self.alternatives)
             .finish_non_exhaustive()
     }
 }
@@ -98,28 +110,41 @@ pub fn apply_all(root: &Path, edits: &[FileEdit]) -> Result<Vec<String>, EditErr
     })?;
     let mut changed: Vec<String> = Vec::new();
     for edit in edits {
-        if apply_one(&canonical_root, edit)? && !changed.contains(&edit.path) {
-            changed.push(edit.path.clone());
+        if let Some(path) = apply_one(&canonical_root, edit)?
+            && !changed.contains(&path)
+        {
+            changed.push(path);
         }
     }
     Ok(changed)
 }
 
-/// Applies one edit; `true` when the file's content changed.
-fn apply_one(root: &Path, edit: &FileEdit) -> Result<bool, EditError> {
-    let relative = checked_relative(&edit.path)?;
-    let target = root.join(relative);
-    ensure_inside(root, &target, &edit.path)?;
-    let current = read_current(&target, &edit.path)?;
+/// Applies one edit; the path written when the file's content changed.
+fn apply_one(root: &Path, edit: &FileEdit) -> Result<Option<String>, EditError> {
+    let path = chosen_path(root, edit)?;
+    let target = root.join(checked_relative(path)?);
+    ensure_inside(root, &target, path)?;
+    let current = read_current(&target, path)?;
     let next = (edit.render)(current.as_deref()).map_err(|reason| EditError::Render {
-        path: edit.path.clone(),
+        path: path.to_owned(),
         reason,
     })?;
     if current.as_deref() == Some(next.as_str()) {
-        return Ok(false);
+        return Ok(None);
     }
-    write(&target, &next, &edit.path)?;
-    Ok(true)
+    write(&target, &next, path)?;
+    Ok(Some(path.to_owned()))
+}
+
+/// `path`, or the first of the alternatives that exists when `path` does not.
+fn chosen_path<'a>(root: &Path, edit: &'a FileEdit) -> Result<&'a str, EditError> {
+    let candidates = std::iter::once(&edit.path).chain(&edit.alternatives);
+    for candidate in candidates {
+        if root.join(checked_relative(candidate)?).is_file() {
+            return Ok(candidate);
+        }
+    }
+    Ok(&edit.path)
 }
 
 /// Rejects paths that could leave the repository or touch git's own files.

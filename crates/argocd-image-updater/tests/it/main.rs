@@ -2,6 +2,8 @@
 //! exit codes checked.
 
 mod registry_cmd;
+mod run_flags;
+mod run_smoke;
 mod template_cmd;
 mod test_cmd;
 mod version_cmd;

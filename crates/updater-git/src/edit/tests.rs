@@ -98,3 +98,25 @@ fn binary_files_are_not_text() {
     let error = apply_all(root.path(), &[set("blob", "x")]).unwrap_err();
     assert!(matches!(error, EditError::NotText { .. }), "{error}");
 }
+
+#[test]
+fn an_edit_with_alternatives_writes_the_first_existing_name_or_creates_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("kustomization.yml"), "old\n").unwrap();
+    let alternatives = vec!["kustomization.yml".to_owned(), "Kustomization".to_owned()];
+    let edit = |content: &'static str| {
+        FileEdit::new("kustomization.yaml", move |current| {
+            Ok(format!("{}{content}", current.unwrap_or("")))
+        })
+        .or_existing(alternatives.clone())
+    };
+    let changed = apply_all(dir.path(), &[edit("new\n")]).unwrap();
+    assert_eq!(changed, ["kustomization.yml"]);
+    let written = std::fs::read_to_string(dir.path().join("kustomization.yml")).unwrap();
+    assert_eq!(written, "old\nnew\n");
+    assert!(!dir.path().join("kustomization.yaml").exists());
+
+    let empty = tempfile::tempdir().unwrap();
+    let changed = apply_all(empty.path(), &[edit("fresh\n")]).unwrap();
+    assert_eq!(changed, ["kustomization.yaml"]);
+}

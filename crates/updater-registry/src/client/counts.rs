@@ -106,6 +106,24 @@ pub struct RequestCounts {
     pub blob: u64,
 }
 
+impl std::ops::AddAssign for RequestCounts {
+    /// Sums counters of several clients (a pass talks to one client per registry).
+    fn add_assign(&mut self, other: Self) {
+        self.ok += other.ok;
+        self.auth += other.auth;
+        self.client_error += other.client_error;
+        self.server_error += other.server_error;
+        self.throttled += other.throttled;
+        self.network += other.network;
+        self.ping += other.ping;
+        self.token += other.token;
+        self.tags += other.tags;
+        self.manifest += other.manifest;
+        self.manifest_head += other.manifest_head;
+        self.blob += other.blob;
+    }
+}
+
 impl RequestCounts {
     /// Every attempt.
     pub fn total(&self) -> u64 {

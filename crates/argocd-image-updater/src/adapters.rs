@@ -1,0 +1,170 @@
+//! The edge crates meet here: Kubernetes secrets (read by `updater-argocd`) served to the
+//! registry client as `secret:` / `pullsecret:` credentials, and Argo CD repository secrets or
+//! `git:secret:` secrets turned into the git writer's credentials. The edge crates do not know
+//! each other; only the binary joins them.
+
+use std::sync::Arc;
+
+use updater_argocd::credential::GitCredentialValue;
+use updater_argocd::pull_secret::read_secret_field;
+use updater_argocd::repo_creds::{self, RepoCredsError};
+use updater_argocd::secrets::SecretStore;
+use updater_argocd::{git_secret, repo_url};
+use updater_core::writeback::GitCredentials;
+use updater_git::auth::{BoxFuture as GitFuture, CredentialError, describe_reference};
+use updater_git::{GitAuth, GitCredentialSource};
+use updater_registry::credentials::{
+    BoxFuture as RegistryFuture, CredentialFetchError, SecretSource,
+};
+use updater_registry::secret::Secret;
+
+#[cfg(test)]
+mod tests;
+
+/// Secrets from the cluster (or any [`SecretStore`]) as the registry crate's [`SecretSource`].
+pub struct StoreSecrets {
+    store: Arc<dyn SecretStore>,
+}
+
+impl StoreSecrets {
+    /// Serves `store`.
+    pub fn new(store: Arc<dyn SecretStore>) -> Self {
+        Self { store }
+    }
+}
+
+impl SecretSource for StoreSecrets {
+    fn read_field<'a>(
+        &'a self,
+        namespace: &'a str,
+        name: &'a str,
+        field: &'a str,
+    ) -> RegistryFuture<'a, Result<Secret, CredentialFetchError>> {
+        Box::pin(async move {
+            read_secret_field(self.store.as_ref(), namespace, name, field)
+                .await
+                .map_err(|error| CredentialFetchError::Unavailable {
+                    source_ref: format!("{namespace}/{name}#{field}"),
+                    reason: error_chain(&error),
+                })
+        })
+    }
+}
+
+/// Git credentials for one Application: Argo CD's repository secrets in the Argo CD namespace
+/// (scoped by the app's project), or a `git:secret:` secret in the app's namespace.
+pub struct AppGitCredentials {
+    /// Where secrets are read.
+    pub store: Arc<dyn SecretStore>,
+    /// Argo CD's namespace (repository and repo-creds secrets).
+    pub argocd_namespace: String,
+    /// The Application's namespace.
+    pub app_namespace: String,
+    /// The Application's `spec.project`.
+    pub project: String,
+}
+
+impl GitCredentialSource for AppGitCredentials {
+    fn credentials<'a>(
+        &'a self,
+        repo_url: &'a str,
+        reference: &'a GitCredentials,
+    ) -> GitFuture<'a, Result<GitAuth, CredentialError>> {
+        Box::pin(async move {
+            let value = self.lookup(repo_url, reference).await?;
+            to_git_auth(value, reference, repo_url)
+        })
+    }
+}
+
+impl AppGitCredentials {
+    async fn lookup(
+        &self,
+        repo: &str,
+        reference: &GitCredentials,
+    ) -> Result<GitCredentialValue, CredentialError> {
+        let read_error = |source: Box<dyn std::error::Error + Send + Sync>| CredentialError::Read {
+            repo: repo_url::display(repo),
+            reference: describe_reference(reference),
+            source,
+        };
+        match reference {
+            GitCredentials::RepoCreds => {
+                let store = self.store.as_ref();
+                match repo_creds::lookup(store, &self.argocd_namespace, repo, &self.project).await {
+                    // Deliberate difference: with nothing configured the push is attempted
+                    // without credentials (public or anonymous servers); a server that wants
+                    // credentials refuses it with git's own message.
+                    Err(RepoCredsError::NotConfigured { .. }) => Ok(GitCredentialValue::None),
+                    other => other.map_err(|error| read_error(Box::new(error))),
+                }
+            }
+            GitCredentials::Secret { namespace, name } => {
+                let store = self.store.as_ref();
+                let ns = namespace.as_deref();
+                git_secret::lookup(store, &self.app_namespace, ns, name, repo)
+                    .await
+                    .map(ssh_without_host_check)
+                    .map_err(|error| read_error(Box::new(error)))
+            }
+        }
+    }
+}
+
+/// As in the original, an SSH key from a `git:secret:` secret is used without host-key
+/// checking (the secret has no place for known hosts).
+fn ssh_without_host_check(value: GitCredentialValue) -> GitCredentialValue {
+    match value {
+        GitCredentialValue::Ssh { private_key, .. } => GitCredentialValue::Ssh {
+            private_key,
+            insecure: true,
+        },
+        other => other,
+    }
+}
+
+/// The git writer's credentials from Argo CD's; kinds the writer cannot use yet are refused
+/// with a reason instead of being silently dropped.
+pub fn to_git_auth(
+    value: GitCredentialValue,
+    reference: &GitCredentials,
+    repo: &str,
+) -> Result<GitAuth, CredentialError> {
+    let unusable = |reason: &str| CredentialError::Unusable {
+        repo: repo_url::display(repo),
+        reference: describe_reference(reference),
+        reason: reason.to_owned(),
+    };
+    match value {
+        GitCredentialValue::None => Ok(GitAuth::None),
+        GitCredentialValue::Https {
+            username, password, ..
+        } => Ok(GitAuth::Https { username, password }),
+        GitCredentialValue::Ssh {
+            private_key,
+            insecure,
+        } => Ok(GitAuth::Ssh {
+            private_key,
+            known_hosts: None,
+            insecure_ignore_host_key: insecure,
+        }),
+        GitCredentialValue::GitHubApp { .. } => Err(unusable(
+            "GitHub App credentials are not supported yet; use a username and token",
+        )),
+        GitCredentialValue::Gcp { .. } => Err(unusable(
+            "Google Cloud service account credentials are not supported yet",
+        )),
+    }
+}
+
+/// An error and its causes on one line (for messages that must be plain strings).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

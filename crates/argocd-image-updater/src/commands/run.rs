@@ -1,0 +1,183 @@
+//! `run --once`: one pass over every ImageUpdater (or, with `--legacy-annotations`, every
+//! annotated Application) of the watched namespaces, a summary, and exit code 1 when anything
+//! failed. The continuous controller arrives with its own issue.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow, bail};
+use updater_argocd::kube::ClusterClient;
+use updater_argocd::secrets::SecretStore;
+use updater_core::discover::{LegacyFilter, parse_selector};
+use updater_git::{Author, GitOptions, GitWriter, Signing, SigningMethod};
+use updater_registry::cache::MetadataCache;
+use updater_registry::client::ClientOptions;
+use updater_registry::credentials::SecretSource;
+
+use crate::adapters::StoreSecrets;
+use crate::cli::RunArgs;
+use crate::cluster::{ClusterSource, WatchScope};
+use crate::failure::Failure;
+use crate::pipeline::{self, CommitSettings, PassSettings, Services};
+use crate::settings;
+use crate::telemetry;
+
+/// Runs `run`.
+pub fn run(args: &RunArgs) -> Result<(), Failure> {
+    let level = telemetry::parse_level(&args.loglevel).map_err(Failure::bad_input)?;
+    telemetry::init(level, &args.logformat).map_err(Failure::bad_input)?;
+    check_flags(args).map_err(Failure::bad_input)?;
+    updater_registry::install_crypto_provider();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")
+        .map_err(Failure::failed)?;
+    runtime.block_on(run_once(args))
+}
+
+fn check_flags(args: &RunArgs) -> anyhow::Result<()> {
+    if !args.once {
+        bail!("`run` without `--once` (the continuous controller) is not built yet; pass --once");
+    }
+    match args.git_commit_method.trim() {
+        "git" => {}
+        "api" => bail!("--git-commit-method=api (GitHub API commits) is not built yet; use git"),
+        other => bail!("invalid --git-commit-method `{other}` (expected git or api)"),
+    }
+    let filters = !args.match_application_name.is_empty() || args.match_application_label.is_some();
+    if filters && !args.legacy_annotations {
+        bail!("--match-application-name and --match-application-label need --legacy-annotations");
+    }
+    if args.max_concurrent_apps == 0 {
+        bail!("--max-concurrent-apps must be at least 1");
+    }
+    Ok(())
+}
+
+async fn run_once(args: &RunArgs) -> Result<(), Failure> {
+    let client = connect(args.kubeconfig.as_deref())
+        .await
+        .map_err(Failure::failed)?;
+    let client_namespace = client.default_namespace().to_owned();
+    let own = settings::own_namespace(&client_namespace);
+    let scope = match settings::watch_namespaces(&args.watch_namespaces, &own)
+        .map_err(Failure::bad_input)?
+    {
+        None => WatchScope::All,
+        Some(list) => WatchScope::Namespaces(list),
+    };
+    let services = services(args, &client).map_err(Failure::bad_input)?;
+    let source = ClusterSource {
+        client,
+        scope,
+        legacy: args.legacy_annotations,
+    };
+    let report = pipeline::run_pass(&services, &source).await;
+    tracing::info!("{}", report.registry_line());
+    println!("{}", report.summary_line());
+    if report.errors > 0 {
+        return Err(Failure::failed(anyhow!(
+            "{} error(s) during the pass; the other applications were processed",
+            report.errors
+        )));
+    }
+    Ok(())
+}
+
+async fn connect(kubeconfig: Option<&Path>) -> anyhow::Result<ClusterClient> {
+    let client = match kubeconfig {
+        Some(path) => ClusterClient::from_kubeconfig(path).await,
+        None => ClusterClient::infer().await,
+    };
+    client.context("cannot connect to the kubernetes api")
+}
+
+fn services(args: &RunArgs, client: &ClusterClient) -> anyhow::Result<Services> {
+    let argocd_namespace = match args.argocd_namespace.trim() {
+        "" => client.default_namespace().to_owned(),
+        namespace => namespace.to_owned(),
+    };
+    let secrets: Arc<dyn SecretStore> = Arc::new(client.secrets());
+    let registry_secrets: Arc<dyn SecretSource> = Arc::new(StoreSecrets::new(secrets.clone()));
+    let table = settings::load_registries(Path::new(&args.registries_conf_path))?;
+    let cache_dir = settings::cache_dir(args.cache_dir.as_deref())
+        .unwrap_or_else(|| std::env::temp_dir().join("argocd-image-updater"));
+    let cache = MetadataCache::persistent(
+        cache_dir.join("metadata"),
+        settings::METADATA_CACHE_MAX_FILES,
+    );
+    let git = GitWriter::new(cache_dir.join("git"), GitOptions::default())
+        .context("cannot prepare the git working copies")?;
+    Ok(Services {
+        settings: pass_settings(args, argocd_namespace)?,
+        registries: pipeline::registry::RegistryPool::new(
+            table,
+            Some(registry_secrets),
+            cache,
+            ClientOptions::default(),
+        ),
+        git,
+        secrets,
+    })
+}
+
+fn pass_settings(args: &RunArgs, argocd_namespace: String) -> anyhow::Result<PassSettings> {
+    Ok(PassSettings {
+        dry_run: args.dry_run,
+        events: events_enabled(args),
+        controller_namespace: argocd_namespace.clone(),
+        argocd_namespace,
+        max_concurrent_apps: args.max_concurrent_apps,
+        default_platforms: vec![settings::runtime_platform()],
+        legacy: legacy_filter(args)?,
+        commit: CommitSettings {
+            author: Author {
+                name: args.git_commit_user.clone(),
+                email: args.git_commit_email.clone(),
+            },
+            signing: signing(args)?,
+            sign_off: args.git_commit_sign_off,
+            template: settings::load_commit_template(&args.git_commit_message_path)?,
+        },
+    })
+}
+
+/// Deliberate difference: `IMAGE_UPDATER_KUBE_EVENTS` (ConfigMap `kube.events`) means what it
+/// says, `false` disables events; in the original `true` disabled them.
+fn events_enabled(args: &RunArgs) -> bool {
+    let env = std::env::var("IMAGE_UPDATER_KUBE_EVENTS").ok();
+    let from_env = env.as_deref().map(str::trim).map(str::to_ascii_lowercase);
+    let env_allows = from_env.as_deref() != Some("false");
+    !args.disable_kube_events && env_allows
+}
+
+fn legacy_filter(args: &RunArgs) -> anyhow::Result<Option<LegacyFilter>> {
+    if !args.legacy_annotations {
+        return Ok(None);
+    }
+    let label_selector = args
+        .match_application_label
+        .as_deref()
+        .map(parse_selector)
+        .transpose()
+        .context("invalid --match-application-label")?;
+    Ok(Some(LegacyFilter {
+        name_patterns: args.match_application_name.clone(),
+        label_selector,
+    }))
+}
+
+fn signing(args: &RunArgs) -> anyhow::Result<Option<Signing>> {
+    let method = match args.git_commit_signing_method.trim() {
+        "openpgp" => SigningMethod::OpenPgp,
+        "ssh" => SigningMethod::Ssh,
+        other => bail!("invalid --git-commit-signing-method `{other}` (expected openpgp or ssh)"),
+    };
+    let key = args.git_commit_signing_key.trim();
+    Ok((!key.is_empty()).then(|| Signing {
+        key: key.to_owned(),
+        method,
+    }))
+}

@@ -1,0 +1,153 @@
+//! Stage 3, query: one registry client per endpoint (and per image-level credential), shared by
+//! every Application of every pass, and a per-pass memo so each repository is listed once per
+//! pass however many Applications use it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use updater_core::credentials::CredentialRef;
+use updater_core::policy::ImagePolicy;
+use updater_core::registries::{RegistryEndpoint, RegistryTable};
+use updater_registry::cache::MetadataCache;
+use updater_registry::client::{ClientOptions, RegistryClient, RequestCounts};
+use updater_registry::credentials::{CredentialProvider, SecretSource, provider_for};
+use updater_registry::cycle::CycleTags;
+use updater_registry::query::{QueryContext, TagQuery, query_tags};
+
+use crate::adapters::error_chain;
+
+/// Metadata fetches in flight at once per listing.
+const METADATA_CONCURRENCY: usize = 8;
+
+/// The tag listings of one pass.
+#[derive(Default)]
+pub struct PassTags {
+    cycle: CycleTags,
+}
+
+impl PassTags {
+    /// An empty memo, for a new pass.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// Registry clients by endpoint and credentials, with the shared metadata cache.
+pub struct RegistryPool {
+    table: RegistryTable,
+    secrets: Option<Arc<dyn SecretSource>>,
+    cache: MetadataCache,
+    options: ClientOptions,
+    clients: Mutex<HashMap<String, Arc<RegistryClient>>>,
+}
+
+impl RegistryPool {
+    /// A pool over `table`; `secrets` serves `secret:` and `pullsecret:` credentials.
+    pub fn new(
+        table: RegistryTable,
+        secrets: Option<Arc<dyn SecretSource>>,
+        cache: MetadataCache,
+        options: ClientOptions,
+    ) -> Self {
+        Self {
+            table,
+            secrets,
+            cache,
+            options,
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The tags of `policy`'s repository with the metadata its strategy needs.
+    pub async fn query(&self, pass: &PassTags, policy: &ImagePolicy) -> anyhow::Result<TagQuery> {
+        let endpoint = self
+            .table
+            .endpoint_for(&policy.image.registry, &policy.image.name)
+            .with_context(|| format!("no registry endpoint for image `{}`", policy.image))?
+            .into_owned();
+        let credentials = policy.credentials.as_ref();
+        let client = self.client(&endpoint, credentials)?;
+        let repository = endpoint.repository_path(&policy.image.name);
+        // Listings made with an image's own credentials are not shared with other images.
+        let memo_key = match credentials {
+            Some(reference) => format!("{}#{reference}", endpoint.api_url),
+            None => endpoint.api_url.clone(),
+        };
+        let context = QueryContext {
+            client: &client,
+            api_url: &memo_key,
+            cycle: &pass.cycle,
+            cache: &self.cache,
+            sort_mode: endpoint.tag_sort_mode,
+            concurrency: METADATA_CONCURRENCY,
+        };
+        let query = query_tags(&context, policy, &repository)
+            .await
+            .map_err(|error| anyhow::anyhow!(error_chain(error.as_ref())))
+            .with_context(|| {
+                format!(
+                    "could not list the tags of `{repository}` at `{}`",
+                    endpoint.api_url
+                )
+            })?;
+        for failure in &query.failures {
+            tracing::warn!(image = %policy.image, "{}", error_chain(failure));
+        }
+        Ok(query)
+    }
+
+    /// Requests made by every client so far.
+    pub fn request_counts(&self) -> RequestCounts {
+        let clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        let mut total = RequestCounts::default();
+        for client in clients.values() {
+            total += client.request_counts();
+        }
+        total
+    }
+
+    /// The client for `endpoint`, with the image's credentials when it has its own.
+    fn client(
+        &self,
+        endpoint: &RegistryEndpoint,
+        image_credentials: Option<&CredentialRef>,
+    ) -> anyhow::Result<Arc<RegistryClient>> {
+        let key = match image_credentials {
+            Some(reference) => format!("{}#{reference}", endpoint.api_url),
+            None => endpoint.api_url.clone(),
+        };
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(client) = clients.get(&key) {
+            return Ok(client.clone());
+        }
+        let provider = self.provider(endpoint, image_credentials)?;
+        let client = RegistryClient::new(endpoint.clone(), provider, self.options.clone())
+            .with_context(|| {
+                format!(
+                    "could not set up a client for registry `{}`",
+                    endpoint.api_url
+                )
+            })?;
+        let client = Arc::new(client);
+        clients.insert(key, client.clone());
+        Ok(client)
+    }
+
+    /// Image-level credentials win over the endpoint's; the endpoint's are cached until
+    /// `credsexpire`, as in the original.
+    fn provider(
+        &self,
+        endpoint: &RegistryEndpoint,
+        image_credentials: Option<&CredentialRef>,
+    ) -> anyhow::Result<Option<Arc<dyn CredentialProvider>>> {
+        let (reference, expire) = match (image_credentials, &endpoint.credentials) {
+            (Some(reference), _) => (reference, None),
+            (None, Some(reference)) => (reference, endpoint.creds_expire),
+            (None, None) => return Ok(None),
+        };
+        let provider = provider_for(reference, &endpoint.api_url, self.secrets.clone(), expire)
+            .with_context(|| format!("invalid credentials `{reference}`"))?;
+        Ok(Some(provider))
+    }
+}
