@@ -32,7 +32,8 @@ pub use error::TestkitError;
 pub use image::{ImageSpec, ManifestFormat, media_type};
 pub use jwt::libtrust_key_id;
 pub use registry::{
-    AuthMode, PASSWORD, RegistryOptions, RegistryServer, TOKEN_ISSUER, TOKEN_SERVICE, USERNAME,
+    AuthMode, PASSWORD, RegistryOptions, RegistryRequest, RegistryServer, TOKEN_ISSUER,
+    TOKEN_SERVICE, USERNAME,
 };
 pub use seed::{SeedError, Seeder};
 

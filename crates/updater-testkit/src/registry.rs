@@ -1,6 +1,8 @@
 //! [`RegistryServer`]: a real distribution 2.8 registry (`docker-registry`) on a free loopback
 //! port, with optional htpasswd or token auth and optional TLS, gone when dropped.
 
+mod requests;
+
 use std::{
     fs::{self, File},
     net::{Ipv4Addr, TcpListener},
@@ -11,6 +13,8 @@ use std::{
 };
 
 use tempfile::TempDir;
+
+pub use requests::RegistryRequest;
 
 use crate::{
     certs::{TlsFiles, make_htpasswd, make_signing_key, make_tls},
@@ -194,6 +198,24 @@ impl RegistryServer {
     /// The last lines of the registry's log, for assertion messages.
     pub fn log_tail(&self) -> String {
         read_log_tail(&self.log)
+    }
+
+    /// Every request the registry answered so far, oldest first, read from its log (the
+    /// [`Seeder`]'s own requests included). The registry logs a request just after answering
+    /// it: read this once the client under test is done.
+    pub fn requests(&self) -> Result<Vec<RegistryRequest>, TestkitError> {
+        let bytes = fs::read(&self.log).map_err(file_error(&self.log))?;
+        Ok(requests::parse_log(&String::from_utf8_lossy(&bytes)))
+    }
+
+    /// How many `method` requests of exactly `path` (query ignored) the registry answered,
+    /// e.g. `("GET", "/v2/org/app/tags/list")`.
+    pub fn count_requests(&self, method: &str, path: &str) -> Result<usize, TestkitError> {
+        let requests = self.requests()?;
+        Ok(requests
+            .iter()
+            .filter(|r| r.method == method && r.path() == path)
+            .count())
     }
 
     /// The temporary directory holding config, data, keys and log.
@@ -396,6 +418,41 @@ mod tests {
         let (_child, port) = launch_with_retries(dir.path(), &prepared, pick).unwrap();
         assert_ne!(port, taken_port);
         assert!(Probe::Http.check(port).is_ok());
+    }
+
+    #[tokio::test]
+    async fn answered_requests_are_read_back_from_the_log() {
+        crate::install_crypto();
+        let server = RegistryServer::start(RegistryOptions::default()).unwrap();
+        server
+            .seeder()
+            .unwrap()
+            .push_tags("org/app", &["1.0.0"])
+            .await
+            .unwrap();
+        let client = reqwest::Client::new();
+        let list = format!("{}/v2/org/app/tags/list?n=5", server.url());
+        for _ in 0..2 {
+            client.get(&list).send().await.unwrap();
+        }
+        let missing = format!("{}/v2/org/none/tags/list", server.url());
+        client.get(&missing).send().await.unwrap();
+        // The registry logs just after answering.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+
+        let count = |path| server.count_requests("GET", path).unwrap();
+        assert_eq!(count("/v2/org/app/tags/list"), 2, "{}", server.log_tail());
+        assert_eq!(count("/v2/org/none/tags/list"), 1);
+        let requests = server.requests().unwrap();
+        let last = requests.last().unwrap();
+        assert_eq!(
+            (last.uri.as_str(), last.status),
+            ("/v2/org/none/tags/list", 404)
+        );
+        assert!(
+            requests.iter().any(|r| r.method == "PUT"),
+            "the seeder's pushes"
+        );
     }
 
     #[test]

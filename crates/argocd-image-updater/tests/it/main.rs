@@ -3,7 +3,7 @@
 
 mod registry_cmd;
 mod run_flags;
-mod run_smoke;
+mod run_once;
 mod template_cmd;
 mod test_cmd;
 mod version_cmd;

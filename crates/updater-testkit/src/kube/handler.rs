@@ -1,5 +1,5 @@
-//! The HTTP side: one axum fallback handler that logs the request, applies injected faults,
-//! maps the path onto a served resource and runs the verb.
+//! The HTTP side: one axum fallback handler that logs the request, applies queued concurrent
+//! writes and injected faults, maps the path onto a served resource and runs the verb.
 
 use std::{
     collections::HashMap,
@@ -19,7 +19,7 @@ use axum::{
 use serde_json::{Value, json};
 
 use super::{
-    journal::{Fault, LoggedRequest, take_fault},
+    journal::{Fault, LoggedRequest, Mutation, take_fault, take_mutation},
     lock,
     patch::{json_patch, merge},
     resource::{ResourceType, parse_path},
@@ -39,6 +39,10 @@ pub(crate) struct Shared {
     pub(crate) faults: Mutex<Vec<Fault>>,
     /// How many `409 Conflict` answers were sent.
     pub(crate) conflicts: AtomicUsize,
+    /// Queued concurrent writes.
+    pub(crate) mutations: Mutex<Vec<Mutation>>,
+    /// How many queued concurrent writes changed an object.
+    pub(crate) mutations_applied: AtomicUsize,
 }
 
 impl Shared {
@@ -49,6 +53,8 @@ impl Shared {
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
             conflicts: AtomicUsize::new(0),
+            mutations: Mutex::new(Vec::new()),
+            mutations_applied: AtomicUsize::new(0),
         }
     }
 }
@@ -86,6 +92,10 @@ pub(crate) async fn handle(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     record(&shared, &method, &uri, content_type, &body);
+    let mutation = take_mutation(&mut lock(&shared.mutations), method.as_str(), uri.path());
+    if let Some(mutation) = mutation {
+        apply_mutation(&shared, uri.path(), mutation);
+    }
     let fault = take_fault(&mut lock(&shared.faults), method.as_str(), uri.path());
     let outcome = match fault {
         Some(status) => Err(ApiFailure::injected(status)),
@@ -108,6 +118,38 @@ fn record(shared: &Shared, method: &Method, uri: &Uri, content_type: &str, body:
         content_type: (!content_type.is_empty()).then(|| content_type.to_owned()),
         body: has_body.then(|| String::from_utf8_lossy(body).into_owned()),
     });
+}
+
+/// Makes the queued write to the object `path` names, as another client's update of the main
+/// resource would (new resourceVersion, generation bumped on spec changes, a MODIFIED event,
+/// `.status` of a subresource left alone). Nothing happens when the path names no stored
+/// object or the edit changes nothing.
+fn apply_mutation(shared: &Shared, path: &str, mutation: Mutation) {
+    let Some(target) = parse_path(path) else {
+        return;
+    };
+    let mut store = lock(&shared.store);
+    let (Some(resource), Some(name)) = (store.resolve(&target), target.name.as_deref()) else {
+        return;
+    };
+    let namespace = target.namespace.as_deref().unwrap_or_default();
+    let Ok(mut object) = store.get(&resource, namespace, name) else {
+        return;
+    };
+    let before = object["metadata"]["resourceVersion"].clone();
+    (mutation.edit)(&mut object);
+    // The edit works on the current object, so its resourceVersion is current: restored in
+    // case the closure dropped it, the write cannot conflict.
+    object["metadata"]["resourceVersion"] = before.clone();
+    let mode = UpdateMode {
+        status_only: false,
+        require_version: false,
+    };
+    if let Ok(stored) = store.update(&resource, namespace, name, object, mode)
+        && stored["metadata"]["resourceVersion"] != before
+    {
+        shared.mutations_applied.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 /// The `Status` response of a failure, counting conflicts.

@@ -15,7 +15,7 @@ use tokio::{runtime::Runtime, sync::oneshot};
 use super::{
     error::FakeApiError,
     handler::{Shared, handle},
-    journal::{Fault, LoggedRequest},
+    journal::{Fault, LoggedRequest, Mutation},
     lock,
     resource::ResourceType,
 };
@@ -176,6 +176,34 @@ impl FakeApiServer {
             path_prefix: path_prefix.to_owned(),
             status,
         });
+    }
+
+    /// Simulates a concurrent writer: when the next `method` request whose path starts with
+    /// `path_prefix` arrives, `edit` is first applied to the stored object that request's path
+    /// names, and stored as another client's update of the main resource would be (a new
+    /// resourceVersion, the generation bumped on a spec change, a MODIFIED event, the `.status`
+    /// of a subresource untouched); then the request is served as usual. A write carrying the
+    /// resourceVersion read before therefore gets the real `409 Conflict`.
+    ///
+    /// Each mutation fires once, in queue order, before any injected fault. It is spent without
+    /// effect when the path names no stored object (e.g. a collection). `edit` runs under the
+    /// store lock: it must not call back into the server.
+    pub fn mutate_before_next(
+        &self,
+        method: &str,
+        path_prefix: &str,
+        edit: impl FnOnce(&mut Value) + Send + 'static,
+    ) {
+        lock(&self.shared.mutations).push(Mutation {
+            method: method.to_owned(),
+            path_prefix: path_prefix.to_owned(),
+            edit: Box::new(edit),
+        });
+    }
+
+    /// How many [`Self::mutate_before_next`] edits changed an object so far.
+    pub fn mutations_applied(&self) -> usize {
+        self.shared.mutations_applied.load(Ordering::SeqCst)
     }
 
     /// How many `409 Conflict` answers (stale resourceVersions and injected ones, not
