@@ -196,3 +196,6 @@ pub fn spec_target(image: &TargetImage, source_type: SourceType) -> anyhow::Resu
         ),
     }
 }
+
+#[cfg(test)]
+mod tests;
