@@ -62,6 +62,8 @@ pub struct AppGitCredentials {
     pub app_namespace: String,
     /// The Application's `spec.project`.
     pub project: String,
+    /// `known_hosts` content SSH remotes are verified against (Argo CD's, when mounted).
+    pub known_hosts: Option<String>,
 }
 
 impl GitCredentialSource for AppGitCredentials {
@@ -72,7 +74,8 @@ impl GitCredentialSource for AppGitCredentials {
     ) -> GitFuture<'a, Result<GitAuth, CredentialError>> {
         Box::pin(async move {
             let value = self.lookup(repo_url, reference).await?;
-            to_git_auth(value, reference, repo_url)
+            let auth = to_git_auth(value, reference, repo_url)?;
+            Ok(with_known_hosts(auth, self.known_hosts.as_deref()))
         })
     }
 }
@@ -104,20 +107,24 @@ impl AppGitCredentials {
                 let ns = namespace.as_deref();
                 git_secret::lookup(store, &self.app_namespace, ns, name, repo)
                     .await
-                    .map(ssh_without_host_check)
                     .map_err(|error| read_error(Box::new(error)))
             }
         }
     }
 }
 
-/// As in the original, an SSH key from a `git:secret:` secret is used without host-key
-/// checking (the secret has no place for known hosts).
-fn ssh_without_host_check(value: GitCredentialValue) -> GitCredentialValue {
-    match value {
-        GitCredentialValue::Ssh { private_key, .. } => GitCredentialValue::Ssh {
+/// SSH credentials verify the host against `known_hosts` when given (deliberate difference:
+/// the original turns host-key checking off for `git:secret:` secrets).
+fn with_known_hosts(auth: GitAuth, known_hosts: Option<&str>) -> GitAuth {
+    match auth {
+        GitAuth::Ssh {
             private_key,
-            insecure: true,
+            known_hosts: None,
+            insecure_ignore_host_key,
+        } => GitAuth::Ssh {
+            private_key,
+            known_hosts: known_hosts.map(str::to_owned),
+            insecure_ignore_host_key,
         },
         other => other,
     }

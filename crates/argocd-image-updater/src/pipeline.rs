@@ -52,6 +52,8 @@ pub struct PassSettings {
     pub legacy: Option<LegacyFilter>,
     /// How commits are made.
     pub commit: CommitSettings,
+    /// SSH `known_hosts` for Git remotes (Argo CD's, when mounted as in the original's install).
+    pub ssh_known_hosts: Option<String>,
 }
 
 /// Commit author, signing and message template.

@@ -146,3 +146,13 @@ pub fn load_commit_template(
     CommitTemplate::parse_named(&path.display().to_string(), &text)
         .with_context(|| format!("invalid commit message template `{}`", path.display()))
 }
+
+/// Where the original's install mounts Argo CD's `argocd-ssh-known-hosts-cm`.
+pub const SSH_KNOWN_HOSTS: &str = "/app/config/ssh/ssh_known_hosts";
+
+/// The SSH known hosts for Git remotes: `SSH_KNOWN_HOSTS` (Argo CD's mount), when readable.
+pub fn ssh_known_hosts() -> Option<String> {
+    let text = std::fs::read_to_string(SSH_KNOWN_HOSTS).ok()?;
+    tracing::debug!("verifying git ssh hosts against `{SSH_KNOWN_HOSTS}`");
+    Some(text)
+}

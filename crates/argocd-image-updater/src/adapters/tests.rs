@@ -40,6 +40,7 @@ fn app_credentials() -> AppGitCredentials {
         argocd_namespace: "argocd".to_owned(),
         app_namespace: "team-a".to_owned(),
         project: "default".to_owned(),
+        known_hosts: Some("git.acme.test ssh-ed25519 AAAA".to_owned()),
     }
 }
 
@@ -89,7 +90,7 @@ async fn repocreds_give_https_credentials_and_nothing_configured_means_anonymous
 }
 
 #[tokio::test]
-async fn a_git_secret_ssh_key_is_used_without_host_key_checking_as_in_the_original() {
+async fn a_git_secret_ssh_key_verifies_the_host_against_the_known_hosts_unless_insecure() {
     let auth = app_credentials()
         .credentials(
             "ssh://git@git.acme.test/app.git",
@@ -101,10 +102,14 @@ async fn a_git_secret_ssh_key_is_used_without_host_key_checking_as_in_the_origin
         GitAuth::Ssh {
             private_key,
             insecure_ignore_host_key,
-            ..
+            known_hosts,
         } => {
             assert_eq!(private_key.expose(), "KEY");
-            assert!(insecure_ignore_host_key);
+            assert!(!insecure_ignore_host_key);
+            assert_eq!(
+                known_hosts.as_deref(),
+                Some("git.acme.test ssh-ed25519 AAAA")
+            );
         }
         other => panic!("expected ssh credentials, got {other:?}"),
     }

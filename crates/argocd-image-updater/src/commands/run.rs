@@ -132,6 +132,7 @@ fn pass_settings(args: &RunArgs, argocd_namespace: String) -> anyhow::Result<Pas
         max_concurrent_apps: args.max_concurrent_apps,
         default_platforms: vec![settings::runtime_platform()],
         legacy: legacy_filter(args)?,
+        ssh_known_hosts: settings::ssh_known_hosts(),
         commit: CommitSettings {
             author: Author {
                 name: args.git_commit_user.clone(),

@@ -161,6 +161,7 @@ async fn commit(
         argocd_namespace: services.settings.argocd_namespace.clone(),
         app_namespace: first.key.namespace.clone(),
         project: project(first),
+        known_hosts: services.settings.ssh_known_hosts.clone(),
     };
     let repository = &plan.destination.repository;
     let auth = credentials
