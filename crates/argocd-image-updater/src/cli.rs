@@ -109,13 +109,16 @@ pub enum OutputFormat {
 /// `run` flags, named and defaulted as the original's (§2.2), plus the v0.x selection flags.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Run one pass over everything selected, then exit (required until the controller lands).
+    /// Run one pass over everything selected, then exit (probes off).
     #[arg(long)]
     pub once: bool,
+    /// Where `/healthz` and `/readyz` are served (`:8081`, `host:port`, or `0` for none).
+    #[arg(long, default_value = ":8081")]
+    pub health_probe_bind_address: String,
     /// Compute the updates but write nothing: no patch, commit, event or status.
     #[arg(long)]
     pub dry_run: bool,
-    /// Time between passes (the controller's requeue period).
+    /// Time between the end of a pass and the next (Go duration; `0` runs one pass and idles).
     #[arg(long, env = "IMAGE_UPDATER_INTERVAL", default_value = "2m0s")]
     pub interval: String,
     /// Log level: trace, debug, info, warn or error.

@@ -1,14 +1,16 @@
-//! `run --once`: one pass over every ImageUpdater (or, with `--legacy-annotations`, every
-//! annotated Application) of the watched namespaces, a summary, and exit code 1 when anything
-//! failed. The continuous controller arrives with its own issue.
+//! `run`: passes over every ImageUpdater (or, with `--legacy-annotations`, every annotated
+//! Application) of the watched namespaces. With `--once`, one pass, a summary, and exit code 1
+//! when anything failed; without, a pass every `--interval` with health probes until SIGTERM.
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use updater_argocd::kube::ClusterClient;
 use updater_argocd::secrets::SecretStore;
 use updater_core::discover::{LegacyFilter, parse_selector};
+use updater_core::duration::parse_go_duration;
 use updater_git::{Author, GitOptions, GitWriter, Signing, SigningMethod};
 use updater_registry::cache::MetadataCache;
 use updater_registry::client::ClientOptions;
@@ -17,7 +19,9 @@ use updater_registry::credentials::SecretSource;
 use crate::adapters::StoreSecrets;
 use crate::cli::RunArgs;
 use crate::cluster::{ClusterSource, WatchScope};
+use crate::controller;
 use crate::failure::Failure;
+use crate::health::{self, HealthState};
 use crate::pipeline::{self, CommitSettings, PassSettings, Services};
 use crate::settings;
 use crate::telemetry;
@@ -34,13 +38,17 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .build()
         .context("could not start the async runtime")
         .map_err(Failure::failed)?;
-    runtime.block_on(run_once(args))
+    if args.once {
+        runtime.block_on(run_once(args))
+    } else {
+        runtime.block_on(run_continuously(args))
+    }
 }
 
 fn check_flags(args: &RunArgs) -> anyhow::Result<()> {
-    if !args.once {
-        bail!("`run` without `--once` (the continuous controller) is not built yet; pass --once");
-    }
+    interval(args)?;
+    health::parse_bind_address(&args.health_probe_bind_address)
+        .context("invalid --health-probe-bind-address")?;
     match args.git_commit_method.trim() {
         "git" => {}
         "api" => bail!("--git-commit-method=api (GitHub API commits) is not built yet; use git"),
@@ -56,7 +64,52 @@ fn check_flags(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_once(args: &RunArgs) -> Result<(), Failure> {
+fn interval(args: &RunArgs) -> anyhow::Result<Duration> {
+    let interval = parse_go_duration(&args.interval)
+        .with_context(|| format!("invalid --interval `{}`", args.interval))?;
+    if !interval.is_zero() && interval < Duration::from_secs(60) {
+        tracing::warn!(
+            "--interval {} is below 1m: registries may throttle",
+            args.interval
+        );
+    }
+    Ok(interval)
+}
+
+async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
+    let (services, source) = prepare(args).await?;
+    let interval = interval(args).map_err(Failure::bad_input)?;
+    let health = Arc::new(HealthState::default());
+    let (stop_probes, probes_stopped) = tokio::sync::oneshot::channel::<()>();
+    let probes = health::parse_bind_address(&args.health_probe_bind_address)
+        .map_err(Failure::bad_input)?
+        .map(|addr| {
+            let router = health::router(health.clone());
+            let stopped = async move {
+                let _ = probes_stopped.await;
+            };
+            tokio::spawn(health::serve(addr, router, stopped))
+        });
+    let shutdown = controller::shutdown_signal();
+    let end = controller::run_loop(&services, &source, interval, &health, shutdown).await;
+    let _ = stop_probes.send(());
+    if let Some(probes) = probes {
+        match probes.await {
+            Ok(Err(error)) => tracing::error!("{error:#}"),
+            Err(error) => tracing::error!("the probe server panicked: {error}"),
+            Ok(Ok(())) => {}
+        }
+    }
+    tracing::info!(
+        "stopped after {} pass(es), {} with errors",
+        end.passes,
+        end.failed_passes
+    );
+    Ok(())
+}
+
+/// The services and the cluster source of a run.
+async fn prepare(args: &RunArgs) -> Result<(Services, ClusterSource), Failure> {
     let client = connect(args.kubeconfig.as_deref())
         .await
         .map_err(Failure::failed)?;
@@ -74,6 +127,11 @@ async fn run_once(args: &RunArgs) -> Result<(), Failure> {
         scope,
         legacy: args.legacy_annotations,
     };
+    Ok((services, source))
+}
+
+async fn run_once(args: &RunArgs) -> Result<(), Failure> {
+    let (services, source) = prepare(args).await?;
     let report = pipeline::run_pass(&services, &source).await;
     tracing::info!("{}", report.registry_line());
     println!("{}", report.summary_line());

@@ -10,8 +10,13 @@ fn refused(args: &[&str], expected: &str) {
 }
 
 #[test]
-fn run_without_once_is_refused_until_the_controller_exists() {
-    refused(&[], "--once");
+fn bad_interval_and_probe_address_are_refused() {
+    refused(&["--interval", "5"], "missing unit");
+    refused(&["--interval=-1m"], "negative");
+    refused(
+        &["--health-probe-bind-address", ":http"],
+        "--health-probe-bind-address",
+    );
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! `run --once` end to end: the binary against the fake kube API server, a real registry
+//! `run` (mostly `--once`) end to end: the binary against the fake kube API server, a real registry
 //! (`docker-registry`) and real git servers. Each test starts its own servers; each reads as a
 //! scenario: what is in the cluster, the registry and git, the run, and what must have changed
 //! (spec sections of `upstream-behaviour.md` cited where the expectation is not obvious).
@@ -1045,4 +1045,92 @@ async fn a_hundred_applications_list_each_repository_once() {
         let status = &cluster.updater(namespace, "updater")["status"];
         assert_eq!(status["applicationsMatched"], 50, "{namespace}");
     }
+}
+
+/// A free loopback port for the probe server (released just before the binary binds it).
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// The status code of `GET http://127.0.0.1:<port><path>`, `None` while nothing listens.
+fn probe(port: u16, path: &str) -> Option<u16> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    response.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// §2.2: without `--once`, a pass runs every `--interval` (requeued after each pass), the
+/// probes say ready after the first pass, and SIGTERM stops the process cleanly (exit 0).
+#[tokio::test]
+async fn without_once_passes_repeat_every_interval_until_sigterm() {
+    let cluster = Cluster::start();
+    seed_web_in_team_a(&cluster).await;
+    let port = free_port();
+    let cache = tempfile::tempdir().unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("argocd-image-updater");
+    let mut child = std::process::Command::new(binary)
+        .args([
+            "run",
+            "--interval",
+            "1s",
+            "--loglevel",
+            "info",
+            "--watch-namespaces",
+            "*",
+        ])
+        .args(["--argocd-namespace", ARGOCD_NS])
+        .args(["--health-probe-bind-address", &format!("127.0.0.1:{port}")])
+        .arg("--kubeconfig")
+        .arg(cluster.kubeconfig())
+        .arg("--registries-conf-path")
+        .arg(cluster.registries_conf())
+        .arg("--cache-dir")
+        .arg(cache.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for("the probes", || probe(port, "/healthz") == Some(200));
+    wait_for("readiness", || probe(port, "/readyz") == Some(200));
+    let status_writes = || {
+        let writes = cluster.writes().into_iter();
+        writes
+            .filter(|w| w.path.ends_with("/web-updater/status"))
+            .count()
+    };
+    wait_for("three passes", || status_writes() >= 3);
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("shutdown requested"), "{stderr}");
+    // The first pass patched the Application; later passes found it up to date.
+    assert_eq!(cluster.app_writes("team-a", "web").len(), 1, "{stderr}");
+    let parameters = &cluster.app("team-a", "web")["spec"]["source"]["helm"]["parameters"];
+    assert!(
+        parameters
+            .as_array()
+            .unwrap()
+            .contains(&forced("image.tag", "1.2.0"))
+    );
 }

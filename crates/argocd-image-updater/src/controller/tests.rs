@@ -1,0 +1,200 @@
+//! The loop's schedule under tokio's paused clock, with an in-memory source that records when
+//! each pass started.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+use updater_argocd::secrets::InMemorySecrets;
+use updater_core::crd::ImageUpdaterStatus;
+use updater_core::discover::AppKey;
+use updater_core::plan::ImageChange;
+use updater_core::registries::RegistryTable;
+use updater_core::render::template::CommitTemplate;
+use updater_git::{Author, GitOptions, GitWriter};
+use updater_registry::cache::MetadataCache;
+use updater_registry::client::ClientOptions;
+
+use super::run_loop;
+use crate::health::HealthState;
+use crate::pipeline::registry::RegistryPool;
+use crate::pipeline::source::{AppEdit, AppSource, Inventory, UpdaterKey, Written};
+use crate::pipeline::{CommitSettings, PassSettings, Services};
+
+/// A source with nothing in it that notes the (paused-clock) time of every load.
+struct Recorder {
+    started: Instant,
+    loads: Arc<Mutex<Vec<Duration>>>,
+    pass_length: Duration,
+}
+
+impl AppSource for Recorder {
+    async fn load(&self) -> anyhow::Result<Inventory> {
+        self.loads.lock().unwrap().push(self.started.elapsed());
+        tokio::time::sleep(self.pass_length).await;
+        Ok(Inventory::default())
+    }
+
+    async fn write_app(&self, _: &AppKey, _: &AppEdit<'_>) -> anyhow::Result<Written> {
+        unreachable!("nothing is selected")
+    }
+
+    async fn app_updated(
+        &self,
+        _: &updater_core::application::Application,
+        _: &[ImageChange],
+    ) -> anyhow::Result<()> {
+        unreachable!("nothing is selected")
+    }
+
+    async fn write_status(
+        &self,
+        _: &UpdaterKey,
+        _: &(dyn Fn(&mut ImageUpdaterStatus) + Send + Sync),
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+fn services(cache: &std::path::Path) -> Services {
+    Services {
+        settings: PassSettings {
+            dry_run: false,
+            events: false,
+            argocd_namespace: "argocd".into(),
+            controller_namespace: "argocd".into(),
+            max_concurrent_apps: 1,
+            default_platforms: vec!["linux/amd64".into()],
+            legacy: None,
+            commit: CommitSettings {
+                author: Author {
+                    name: "a".into(),
+                    email: "a@b".into(),
+                },
+                signing: None,
+                sign_off: false,
+                template: CommitTemplate::default_template(),
+            },
+            ssh_known_hosts: None,
+        },
+        registries: RegistryPool::new(
+            RegistryTable::builtin(),
+            None,
+            MetadataCache::in_memory(),
+            ClientOptions::default(),
+        ),
+        git: GitWriter::new(cache, GitOptions::default()).unwrap(),
+        secrets: Arc::new(InMemorySecrets::new()),
+    }
+}
+
+fn recorder(pass_length: Duration) -> (Recorder, Arc<Mutex<Vec<Duration>>>) {
+    let loads = Arc::new(Mutex::new(Vec::new()));
+    let source = Recorder {
+        started: Instant::now(),
+        loads: loads.clone(),
+        pass_length,
+    };
+    (source, loads)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_pass_runs_at_once_then_an_interval_after_each_pass_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let services = services(dir.path());
+    let (source, loads) = recorder(Duration::from_secs(10));
+    let health = HealthState::default();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let interval = Duration::from_secs(120);
+    let stopper = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(400)).await;
+        let _ = stop.send(());
+    });
+    let end = run_loop(&services, &source, interval, &health, async {
+        let _ = stopped.await;
+    })
+    .await;
+    stopper.await.unwrap();
+    let secs: Vec<u64> = loads
+        .lock()
+        .unwrap()
+        .iter()
+        .map(Duration::as_secs)
+        .collect();
+    // Passes take 10 s; the next starts 120 s after one ends: 0, 130, 260, 390.
+    assert_eq!(secs, [0, 130, 260, 390]);
+    assert_eq!(
+        end.passes, 4,
+        "the pass started at 390 s finished before exiting"
+    );
+    assert!(health.is_ready());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_shutdown_between_passes_exits_without_another_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let services = services(dir.path());
+    let (source, loads) = recorder(Duration::from_secs(1));
+    let health = HealthState::default();
+    let end = run_loop(
+        &services,
+        &source,
+        Duration::from_secs(60),
+        &health,
+        tokio::time::sleep(Duration::from_secs(30)),
+    )
+    .await;
+    assert_eq!(end.passes, 1);
+    assert_eq!(loads.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn interval_zero_runs_once_and_waits_for_the_shutdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let services = services(dir.path());
+    let (source, loads) = recorder(Duration::from_secs(1));
+    let health = HealthState::default();
+    let started = Instant::now();
+    let end = run_loop(
+        &services,
+        &source,
+        Duration::ZERO,
+        &health,
+        tokio::time::sleep(Duration::from_secs(3600)),
+    )
+    .await;
+    assert_eq!(end.passes, 1);
+    assert_eq!(loads.lock().unwrap().len(), 1);
+    assert!(
+        started.elapsed() >= Duration::from_secs(3600),
+        "it waited for the shutdown"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_shutdown_during_a_pass_lets_it_finish_then_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let services = services(dir.path());
+    let (source, loads) = recorder(Duration::from_secs(100));
+    let health = HealthState::default();
+    let started = Instant::now();
+    let end = run_loop(
+        &services,
+        &source,
+        Duration::from_secs(60),
+        &health,
+        tokio::time::sleep(Duration::from_secs(50)),
+    )
+    .await;
+    assert_eq!(end.passes, 1);
+    assert_eq!(loads.lock().unwrap().len(), 1);
+    assert!(
+        started.elapsed() >= Duration::from_secs(100),
+        "the pass in flight finished"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(160),
+        "no second pass"
+    );
+}
