@@ -1084,7 +1084,7 @@ async fn without_once_passes_repeat_every_interval_until_sigterm() {
     let port = free_port();
     let cache = tempfile::tempdir().unwrap();
     let binary = assert_cmd::cargo::cargo_bin("argocd-image-updater");
-    let mut child = std::process::Command::new(binary)
+    let child = std::process::Command::new(binary)
         .args([
             "run",
             "--interval",
