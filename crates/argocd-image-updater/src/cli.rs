@@ -112,6 +112,10 @@ pub struct RunArgs {
     /// Run one pass over everything selected, then exit (probes off).
     #[arg(long)]
     pub once: bool,
+    /// Where `/metrics` is served (Prometheus/OpenMetrics text; `:8080`, `host:port`, or `0`
+    /// for none).
+    #[arg(long, default_value = "0")]
+    pub metrics_bind_address: String,
     /// Where `/healthz` and `/readyz` are served (`:8081`, `host:port`, or `0` for none).
     #[arg(long, default_value = ":8081")]
     pub health_probe_bind_address: String,

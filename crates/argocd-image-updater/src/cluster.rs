@@ -10,7 +10,10 @@ use updater_core::crd::ImageUpdaterStatus;
 use updater_core::discover::AppKey;
 use updater_core::plan::ImageChange;
 
+use std::sync::Arc;
+
 use crate::adapters::error_chain;
+use crate::metrics::Metrics;
 use crate::pipeline::source::{AppEdit, AppSource, Inventory, UpdaterKey, Written};
 
 /// Which namespaces a pass looks at.
@@ -47,12 +50,14 @@ pub struct ClusterSource {
     pub scope: WatchScope,
     /// v0.x mode: list Applications directly, no ImageUpdaters.
     pub legacy: bool,
+    /// Counts API calls and their failures.
+    pub metrics: Arc<Metrics>,
 }
 
 impl ClusterSource {
     async fn load_updaters(&self, inventory: &mut Inventory) -> anyhow::Result<()> {
         for namespace in self.scope.list_targets() {
-            let listed = self.client.list_image_updaters(namespace).await?;
+            let listed = self.counted(self.client.list_image_updaters(namespace).await)?;
             let updaters = collect(listed, &mut inventory.problems);
             inventory.updaters.extend(updaters);
         }
@@ -79,11 +84,19 @@ impl ClusterSource {
             list.into_iter().map(Some).collect()
         };
         for namespace in namespaces {
-            let listed = self.client.list_applications(namespace.as_deref()).await?;
+            let listed = self.counted(self.client.list_applications(namespace.as_deref()).await)?;
             let apps = collect(listed, &mut inventory.problems);
             inventory.apps.extend(apps);
         }
         Ok(())
+    }
+}
+
+impl ClusterSource {
+    /// Counts one API operation (retries inside it are not counted separately).
+    fn counted<T, E>(&self, result: Result<T, E>) -> Result<T, E> {
+        self.metrics.k8s_request(result.is_ok());
+        result
     }
 }
 
@@ -103,10 +116,11 @@ impl AppSource for ClusterSource {
     }
 
     async fn write_app(&self, app: &AppKey, edit: &AppEdit<'_>) -> anyhow::Result<Written> {
-        let outcome = self
-            .client
-            .patch_application(&app.namespace, &app.name, edit)
-            .await?;
+        let outcome = self.counted(
+            self.client
+                .patch_application(&app.namespace, &app.name, edit)
+                .await,
+        )?;
         Ok(match outcome {
             PatchOutcome::Unchanged => Written::Unchanged,
             PatchOutcome::Patched { .. } => Written::Changed,
@@ -116,14 +130,16 @@ impl AppSource for ClusterSource {
     async fn app_updated(&self, app: &Application, changes: &[ImageChange]) -> anyhow::Result<()> {
         let involved = InvolvedApp::of(app, self.client.default_namespace());
         let changes: Vec<EventChange> = changes.iter().map(event_change).collect();
-        self.client
+        let emitted = self
+            .client
             .emit_event(
                 &involved,
                 EVENT_REASON,
                 &updated_message(app.name()),
                 change_annotations(&changes),
             )
-            .await?;
+            .await;
+        self.counted(emitted)?;
         Ok(())
     }
 
@@ -132,9 +148,11 @@ impl AppSource for ClusterSource {
         updater: &UpdaterKey,
         mutate: &(dyn Fn(&mut ImageUpdaterStatus) + Send + Sync),
     ) -> anyhow::Result<()> {
-        self.client
+        let written = self
+            .client
             .update_status(&updater.namespace, &updater.name, mutate)
-            .await?;
+            .await;
+        self.counted(written)?;
         Ok(())
     }
 }

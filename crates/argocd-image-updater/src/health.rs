@@ -66,7 +66,7 @@ pub fn parse_bind_address(text: &str) -> anyhow::Result<Option<SocketAddr>> {
         .with_context(|| format!("invalid bind address `{text}` (expected `:port` or `host:port`)"))
 }
 
-/// Binds `addr` and serves `router` until `shutdown` completes.
+/// Binds `addr` and serves `router` (probes or metrics) until `shutdown` completes.
 pub async fn serve(
     addr: SocketAddr,
     router: Router,
@@ -75,7 +75,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on `{addr}`"))?;
-    tracing::info!("health probes on http://{addr}/healthz and /readyz");
+    tracing::info!("serving http on {addr}");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await

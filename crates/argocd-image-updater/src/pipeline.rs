@@ -31,6 +31,8 @@ use updater_core::discover::LegacyFilter;
 use updater_core::render::template::CommitTemplate;
 use updater_git::{Author, GitWriter, Signing};
 
+use crate::metrics::Metrics;
+
 pub use report::PassReport;
 pub use source::AppSource;
 
@@ -78,10 +80,19 @@ pub struct Services {
     pub git: GitWriter,
     /// Secrets (pull secrets, git credentials).
     pub secrets: Arc<dyn SecretStore>,
+    /// Prometheus metrics.
+    pub metrics: Arc<Metrics>,
 }
 
 /// Runs one pass over everything `source` selects.
 pub async fn run_pass<S: AppSource>(services: &Services, source: &S) -> PassReport {
+    let started = std::time::Instant::now();
+    let report = pass(services, source).await;
+    services.metrics.observe_cycle(started.elapsed());
+    report
+}
+
+async fn pass<S: AppSource>(services: &Services, source: &S) -> PassReport {
     let mut report = PassReport::default();
     let inventory = match source.load().await {
         Ok(inventory) => inventory,
@@ -102,7 +113,21 @@ pub async fn run_pass<S: AppSource>(services: &Services, source: &S) -> PassRepo
     writeback::write_all(services, source, &mut results).await;
     let status_failures = status::record_all(services, source, &selection.runs, &results).await;
     report.add_results(&selection.runs, &results);
+    record_metrics(services, &selection.runs, &results);
     report.errors += status_failures;
     report.registry_requests = services.registries.request_counts();
     report
+}
+
+/// The per-ImageUpdater series of §13 (a dry run counts no update, as in the original).
+fn record_metrics(services: &Services, runs: &[select::UpdaterRun], results: &[update::AppResult]) {
+    for (index, run) in runs.iter().enumerate() {
+        let summary = status::RunSummary::of(index, run, results);
+        let dry_run = services.settings.dry_run;
+        services
+            .metrics
+            .record_summary(run.key.as_ref(), &summary, dry_run);
+    }
+    let keys = runs.iter().map(|run| run.key.as_ref());
+    services.metrics.retain_updaters(keys);
 }

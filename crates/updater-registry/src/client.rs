@@ -25,6 +25,7 @@ mod error;
 mod link;
 mod manifest;
 mod names;
+mod observer;
 mod retry;
 mod tags;
 mod tls;
@@ -33,6 +34,7 @@ mod transport;
 pub use counts::{RequestCounts, RequestKind, RequestOutcome};
 pub use error::{RegistryApiError, RegistryError, RequestError};
 pub use manifest::{FetchedManifest, MANIFEST_ACCEPT};
+pub use observer::RequestObserver;
 
 /// Client tuning; the defaults are what the controller uses.
 #[derive(Debug, Clone)]
@@ -62,6 +64,8 @@ pub struct ClientOptions {
     /// Where Argo CD mounts per-host CA bundles (`<dir>/<api host>`), used when the endpoint
     /// sets no `ca_file`; `None` disables the lookup.
     pub tls_certs_dir: Option<PathBuf>,
+    /// Told of every attempt (for metrics); `None` keeps only the client's own counters.
+    pub observer: Option<Arc<dyn RequestObserver>>,
 }
 
 impl Default for ClientOptions {
@@ -79,6 +83,7 @@ impl Default for ClientOptions {
             max_manifest_bytes: 4 * 1024 * 1024,
             max_blob_bytes: 16 * 1024 * 1024,
             tls_certs_dir: Some(PathBuf::from("/app/config/tls")),
+            observer: None,
         }
     }
 }

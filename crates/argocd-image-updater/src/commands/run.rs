@@ -22,6 +22,7 @@ use crate::cluster::{ClusterSource, WatchScope};
 use crate::controller;
 use crate::failure::Failure;
 use crate::health::{self, HealthState};
+use crate::metrics::{self, Metrics};
 use crate::pipeline::{self, CommitSettings, PassSettings, Services};
 use crate::settings;
 use crate::telemetry;
@@ -49,6 +50,8 @@ fn check_flags(args: &RunArgs) -> anyhow::Result<()> {
     interval(args)?;
     health::parse_bind_address(&args.health_probe_bind_address)
         .context("invalid --health-probe-bind-address")?;
+    health::parse_bind_address(&args.metrics_bind_address)
+        .context("invalid --metrics-bind-address")?;
     match args.git_commit_method.trim() {
         "git" => {}
         "api" => bail!("--git-commit-method=api (GitHub API commits) is not built yet; use git"),
@@ -80,23 +83,35 @@ async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
     let (services, source) = prepare(args).await?;
     let interval = interval(args).map_err(Failure::bad_input)?;
     let health = Arc::new(HealthState::default());
-    let (stop_probes, probes_stopped) = tokio::sync::oneshot::channel::<()>();
-    let probes = health::parse_bind_address(&args.health_probe_bind_address)
-        .map_err(Failure::bad_input)?
-        .map(|addr| {
-            let router = health::router(health.clone());
-            let stopped = async move {
-                let _ = probes_stopped.await;
-            };
-            tokio::spawn(health::serve(addr, router, stopped))
-        });
+    let (stop_servers, servers_stopped) = tokio::sync::watch::channel(false);
+    let mut servers = Vec::new();
+    let endpoints = [
+        (
+            &args.health_probe_bind_address,
+            health::router(health.clone()),
+        ),
+        (
+            &args.metrics_bind_address,
+            metrics::router(services.metrics.clone()),
+        ),
+    ];
+    for (address, router) in endpoints {
+        let Some(addr) = health::parse_bind_address(address).map_err(Failure::bad_input)? else {
+            continue;
+        };
+        let mut stopped = servers_stopped.clone();
+        let stopped = async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        servers.push(tokio::spawn(health::serve(addr, router, stopped)));
+    }
     let shutdown = controller::shutdown_signal();
     let end = controller::run_loop(&services, &source, interval, &health, shutdown).await;
-    let _ = stop_probes.send(());
-    if let Some(probes) = probes {
-        match probes.await {
+    let _ = stop_servers.send(true);
+    for server in servers {
+        match server.await {
             Ok(Err(error)) => tracing::error!("{error:#}"),
-            Err(error) => tracing::error!("the probe server panicked: {error}"),
+            Err(error) => tracing::error!("an http server panicked: {error}"),
             Ok(Ok(())) => {}
         }
     }
@@ -126,6 +141,7 @@ async fn prepare(args: &RunArgs) -> Result<(Services, ClusterSource), Failure> {
         client,
         scope,
         legacy: args.legacy_annotations,
+        metrics: services.metrics.clone(),
     };
     Ok((services, source))
 }
@@ -168,16 +184,22 @@ fn services(args: &RunArgs, client: &ClusterClient) -> anyhow::Result<Services> 
     );
     let git = GitWriter::new(cache_dir.join("git"), GitOptions::default())
         .context("cannot prepare the git working copies")?;
+    let metrics = Arc::new(Metrics::new());
+    let registry_options = ClientOptions {
+        observer: Some(metrics.clone()),
+        ..ClientOptions::default()
+    };
     Ok(Services {
         settings: pass_settings(args, argocd_namespace)?,
         registries: pipeline::registry::RegistryPool::new(
             table,
             Some(registry_secrets),
             cache,
-            ClientOptions::default(),
+            registry_options,
         ),
         git,
         secrets,
+        metrics,
     })
 }
 

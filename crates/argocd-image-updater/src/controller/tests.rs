@@ -86,6 +86,7 @@ fn services(cache: &std::path::Path) -> Services {
         ),
         git: GitWriter::new(cache, GitOptions::default()).unwrap(),
         secrets: Arc::new(InMemorySecrets::new()),
+        metrics: Arc::new(crate::metrics::Metrics::new()),
     }
 }
 

@@ -1053,15 +1053,27 @@ fn free_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-/// The status code of `GET http://127.0.0.1:<port><path>`, `None` while nothing listens.
-fn probe(port: u16, path: &str) -> Option<u16> {
+/// The raw response of `GET http://127.0.0.1:<port><path>`, `None` while nothing listens.
+fn fetch(port: u16, path: &str) -> Option<String> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).ok()?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
-    response.split_whitespace().nth(1)?.parse().ok()
+    Some(response)
+}
+
+/// The status code of `GET http://127.0.0.1:<port><path>`, `None` while nothing listens.
+fn probe(port: u16, path: &str) -> Option<u16> {
+    fetch(port, path)?.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The value of the sample line starting with `series` (name and labels) in metrics text.
+fn sample(text: &str, series: &str) -> f64 {
+    let line = text.lines().find(|line| line.starts_with(series));
+    let line = line.unwrap_or_else(|| panic!("no `{series}` in\n{text}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
 fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
@@ -1082,6 +1094,7 @@ async fn without_once_passes_repeat_every_interval_until_sigterm() {
     let cluster = Cluster::start();
     seed_web_in_team_a(&cluster).await;
     let port = free_port();
+    let metrics_port = free_port();
     let cache = tempfile::tempdir().unwrap();
     let binary = assert_cmd::cargo::cargo_bin("argocd-image-updater");
     let child = std::process::Command::new(binary)
@@ -1096,6 +1109,10 @@ async fn without_once_passes_repeat_every_interval_until_sigterm() {
         ])
         .args(["--argocd-namespace", ARGOCD_NS])
         .args(["--health-probe-bind-address", &format!("127.0.0.1:{port}")])
+        .args([
+            "--metrics-bind-address",
+            &format!("127.0.0.1:{metrics_port}"),
+        ])
         .arg("--kubeconfig")
         .arg(cluster.kubeconfig())
         .arg("--registries-conf-path")
@@ -1115,6 +1132,24 @@ async fn without_once_passes_repeat_every_interval_until_sigterm() {
             .count()
     };
     wait_for("three passes", || status_writes() >= 3);
+    let metrics = fetch(metrics_port, "/metrics").expect("metrics are served");
+    let cr = r#"{image_updater_cr_name="web-updater",image_updater_cr_namespace="team-a"}"#;
+    let updated = format!("argocd_image_updater_images_updated_total{cr}");
+    assert_eq!(
+        sample(&metrics, &updated),
+        1.0,
+        "one update over all passes"
+    );
+    let watched = format!("argocd_image_updater_images_watched_total{cr}");
+    assert_eq!(sample(&metrics, &watched), 1.0);
+    assert!(sample(&metrics, "argocd_image_updater_k8s_api_requests_total") >= 9.0);
+    assert!(sample(&metrics, "argocd_image_updater_registry_requests_total{") >= 3.0);
+    assert!(
+        sample(
+            &metrics,
+            "argocd_image_updater_cycle_duration_seconds_count"
+        ) >= 3.0
+    );
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

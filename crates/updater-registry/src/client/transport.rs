@@ -1,5 +1,6 @@
-//! One exchange with the registry: rate limit, per-attempt timeout, capped body, counting, and
-//! retries of 429 (after `Retry-After`), 5xx and connection failures with jittered backoff.
+//! One exchange with the registry: rate limit, per-attempt timeout, capped body, counting (and
+//! the request observer), and retries of 429 (after `Retry-After`), 5xx and connection
+//! failures with jittered backoff.
 
 use std::time::Duration;
 
@@ -112,7 +113,9 @@ impl RegistryClient {
         loop {
             attempt += 1;
             self.wait_for_rate_limit().await;
+            let started = tokio::time::Instant::now();
             let result = self.attempt(exchange).await;
+            self.record(exchange.kind, outcome_of(&result), started.elapsed());
             match self.judge(exchange, result, attempt) {
                 Step::Done(reply) => return Ok(reply),
                 Step::Fail(error) => return Err(error),
@@ -127,6 +130,14 @@ impl RegistryClient {
                     tokio::time::sleep(delay).await;
                 }
             }
+        }
+    }
+
+    /// Counts one attempt and tells the observer, if any.
+    fn record(&self, kind: RequestKind, outcome: RequestOutcome, elapsed: Duration) {
+        self.counts.record(kind, outcome);
+        if let Some(observer) = &self.options.observer {
+            observer.observe(&self.registry, kind.as_str(), outcome.as_str(), elapsed);
         }
     }
 
@@ -170,9 +181,8 @@ impl RegistryClient {
     ) -> Step {
         let path = exchange.path();
         let failure = match result {
-            Ok(reply) => return self.judge_reply(exchange, reply, attempts),
+            Ok(reply) => return self.judge_reply(reply, attempts),
             Err(AttemptError::TooLarge) => {
-                self.counts.record(exchange.kind, RequestOutcome::Ok);
                 let limit = exchange.body_limit;
                 return Step::Fail(RequestError::TooLarge { path, limit });
             }
@@ -183,17 +193,14 @@ impl RegistryClient {
             },
             Err(AttemptError::Transport(source)) => self.transport_error(path, attempts, source),
         };
-        self.counts.record(exchange.kind, RequestOutcome::Network);
         Step::Retry {
             delay: self.backoff(attempts),
             error: failure,
         }
     }
 
-    fn judge_reply(&self, exchange: &Exchange, reply: Reply, attempts: u32) -> Step {
+    fn judge_reply(&self, reply: Reply, attempts: u32) -> Step {
         let status = reply.status.as_u16();
-        self.counts
-            .record(exchange.kind, RequestOutcome::of_status(status));
         self.note_rate_limit(&reply.headers);
         match status {
             429 => self.throttled(&reply, attempts),
@@ -261,6 +268,15 @@ impl RegistryClient {
             attempts,
             source: source.without_url(),
         }
+    }
+}
+
+/// How an attempt ended, for counting: a body over the limit still got a 2xx answer.
+fn outcome_of(result: &Result<Reply, AttemptError>) -> RequestOutcome {
+    match result {
+        Ok(reply) => RequestOutcome::of_status(reply.status.as_u16()),
+        Err(AttemptError::TooLarge) => RequestOutcome::Ok,
+        Err(AttemptError::Timeout | AttemptError::Transport(_)) => RequestOutcome::Network,
     }
 }
 

@@ -1,11 +1,12 @@
-//! Faults: 429 with `Retry-After`, 5xx, registries that never answer or refuse connections.
+//! Faults: 429 with `Retry-After`, 5xx, registries that never answer or refuse connections, and
+//! what the request observer is told of them.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use updater_registry::client::{ClientOptions, RegistryClient};
-use wiremock::matchers::path;
+use updater_registry::client::{ClientOptions, RegistryClient, RequestObserver};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{chain, client, client_with, endpoint, fast_options, tags_body};
@@ -171,4 +172,71 @@ async fn refused_connections_are_network_errors_after_retries() {
     let error = client.list_tags("org/app").await.unwrap_err();
     assert_eq!(error.kind(), "network", "{error:?}");
     assert_eq!(client.request_counts().network, 3);
+}
+
+/// Remembers every attempt it is told of.
+#[derive(Debug, Default)]
+struct Recorder {
+    seen: Mutex<Vec<(String, &'static str, &'static str, Duration)>>,
+}
+
+impl RequestObserver for Recorder {
+    fn observe(
+        &self,
+        registry: &str,
+        kind: &'static str,
+        outcome: &'static str,
+        elapsed: Duration,
+    ) {
+        let attempt = (registry.to_owned(), kind, outcome, elapsed);
+        self.seen.lock().unwrap().push(attempt);
+    }
+}
+
+#[tokio::test]
+async fn the_observer_sees_every_attempt_with_kind_and_outcome() {
+    let server = MockServer::start().await;
+    mount_then_ok(
+        &server,
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "0")
+            .set_delay(Duration::from_millis(50)),
+        1,
+    )
+    .await;
+    let digest = format!("sha256:{}", "a".repeat(64));
+    Mock::given(method("HEAD"))
+        .and(path("/v2/org/app/manifests/1.0"))
+        .respond_with(ResponseTemplate::new(200).insert_header("docker-content-digest", &digest))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let recorder = Arc::new(Recorder::default());
+    let options = ClientOptions {
+        observer: Some(recorder.clone()),
+        ..fast_options()
+    };
+    let client = client_with(&server, None, options);
+    assert_eq!(client.list_tags("org/app").await.unwrap(), ["ok"]);
+    assert_eq!(
+        client.head_manifest("org/app", "1.0").await.unwrap(),
+        digest
+    );
+
+    let seen = recorder.seen.lock().unwrap().clone();
+    let labels: Vec<_> = seen
+        .iter()
+        .map(|(r, k, o, _)| (r.as_str(), *k, *o))
+        .collect();
+    let registry = server.uri();
+    assert_eq!(
+        labels,
+        [
+            (registry.as_str(), "tags", "throttled"),
+            (registry.as_str(), "tags", "ok"),
+            (registry.as_str(), "manifest_head", "ok"),
+        ]
+    );
+    assert!(seen[0].3 >= Duration::from_millis(50), "{:?}", seen[0].3);
+    assert_eq!(client.request_counts().total(), seen.len() as u64);
 }
