@@ -18,6 +18,8 @@ use updater_registry::credentials::{
 };
 use updater_registry::secret::Secret;
 
+use crate::failure::error_chain;
+
 #[cfg(test)]
 mod tests;
 
@@ -162,16 +164,4 @@ pub fn to_git_auth(
             "Google Cloud service account credentials are not supported yet",
         )),
     }
-}
-
-/// An error and its causes on one line (for messages that must be plain strings).
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

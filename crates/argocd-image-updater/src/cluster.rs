@@ -12,7 +12,7 @@ use updater_core::plan::ImageChange;
 
 use std::sync::Arc;
 
-use crate::adapters::error_chain;
+use crate::failure::error_chain;
 use crate::metrics::Metrics;
 use crate::pipeline::source::{AppEdit, AppSource, Inventory, UpdaterKey, Written};
 
@@ -55,6 +55,12 @@ pub struct ClusterSource {
 }
 
 impl ClusterSource {
+    /// Counts one API operation (retries inside it are not counted separately).
+    fn counted<T, E>(&self, result: Result<T, E>) -> Result<T, E> {
+        self.metrics.k8s_request(result.is_ok());
+        result
+    }
+
     async fn load_updaters(&self, inventory: &mut Inventory) -> anyhow::Result<()> {
         for namespace in self.scope.list_targets() {
             let listed = self.counted(self.client.list_image_updaters(namespace).await)?;
@@ -89,14 +95,6 @@ impl ClusterSource {
             inventory.apps.extend(apps);
         }
         Ok(())
-    }
-}
-
-impl ClusterSource {
-    /// Counts one API operation (retries inside it are not counted separately).
-    fn counted<T, E>(&self, result: Result<T, E>) -> Result<T, E> {
-        self.metrics.k8s_request(result.is_ok());
-        result
     }
 }
 

@@ -72,3 +72,15 @@ impl fmt::Display for Failure {
         Ok(())
     }
 }
+
+/// An error and its causes on one line (for messages that must be plain strings).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

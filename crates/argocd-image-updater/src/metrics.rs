@@ -217,9 +217,7 @@ impl Metrics {
     /// [`Metrics::record_run`] from a pipeline summary; `key` is `None` in annotation mode.
     /// A dry run counts no updates, as the original counts only written ones.
     pub fn record_summary(&self, key: Option<&UpdaterKey>, summary: &RunSummary, dry_run: bool) {
-        let (name, namespace) = key.map_or((ANNOTATIONS_CR_NAME, ""), |key| {
-            (key.name.as_str(), key.namespace.as_str())
-        });
+        let (name, namespace) = cr_labels(key);
         let updated = if dry_run { 0 } else { summary.updated };
         let counts = RunCounts {
             applications: summary.applications.into(),
@@ -227,20 +225,14 @@ impl Metrics {
             updated: non_negative(updated),
             errors: non_negative(summary.errors),
         };
-        self.record_run(name, namespace, counts);
+        self.record_run(&name, &namespace, counts);
     }
 
     /// Keeps the series of the ImageUpdaters of this pass (`None`: annotation mode) and drops
     /// those of ImageUpdaters gone since the last one, as the original's finalizer does.
     pub fn retain_updaters<'a>(&self, current: impl IntoIterator<Item = Option<&'a UpdaterKey>>) {
-        let current: std::collections::BTreeSet<(String, String)> = current
-            .into_iter()
-            .map(|key| {
-                key.map_or((ANNOTATIONS_CR_NAME.to_owned(), String::new()), |key| {
-                    (key.name.clone(), key.namespace.clone())
-                })
-            })
-            .collect();
+        let current: std::collections::BTreeSet<(String, String)> =
+            current.into_iter().map(cr_labels).collect();
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         for (name, namespace) in seen.difference(&current) {
             self.forget_updater(name, namespace);
@@ -330,3 +322,11 @@ fn non_negative(value: i32) -> u64 {
 
 #[cfg(test)]
 mod tests;
+
+/// The `image_updater_cr_name` and `image_updater_cr_namespace` of a run; annotation mode
+/// (no resource) is [`ANNOTATIONS_CR_NAME`] in no namespace.
+fn cr_labels(key: Option<&UpdaterKey>) -> (String, String) {
+    key.map_or((ANNOTATIONS_CR_NAME.to_owned(), String::new()), |key| {
+        (key.name.clone(), key.namespace.clone())
+    })
+}

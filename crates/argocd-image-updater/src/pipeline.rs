@@ -103,7 +103,7 @@ async fn pass<S: AppSource>(services: &Services, source: &S) -> PassReport {
     };
     report.count_problems(&inventory.problems);
     let selection = select::select(&inventory, services.settings.legacy.as_ref());
-    let pass = registry::PassTags::new();
+    let pass = updater_registry::cycle::CycleTags::new();
     let concurrency = services.settings.max_concurrent_apps.max(1);
     let mut results: Vec<update::AppResult> = stream::iter(&selection.works)
         .map(|work| update::update_app(services, &pass, work))
@@ -111,22 +111,28 @@ async fn pass<S: AppSource>(services: &Services, source: &S) -> PassReport {
         .collect()
         .await;
     writeback::write_all(services, source, &mut results).await;
-    let status_failures = status::record_all(services, source, &selection.runs, &results).await;
+    let summaries: Vec<status::RunSummary> = (selection.runs.iter().enumerate())
+        .map(|(index, run)| status::RunSummary::of(index, run, &results))
+        .collect();
+    let status_failures = status::record_all(services, source, &selection.runs, &summaries).await;
     report.add_results(&selection.runs, &results);
-    record_metrics(services, &selection.runs, &results);
+    record_metrics(services, &selection.runs, &summaries);
     report.errors += status_failures;
     report.registry_requests = services.registries.request_counts();
     report
 }
 
 /// The per-ImageUpdater series of §13 (a dry run counts no update, as in the original).
-fn record_metrics(services: &Services, runs: &[select::UpdaterRun], results: &[update::AppResult]) {
-    for (index, run) in runs.iter().enumerate() {
-        let summary = status::RunSummary::of(index, run, results);
-        let dry_run = services.settings.dry_run;
+fn record_metrics(
+    services: &Services,
+    runs: &[select::UpdaterRun],
+    summaries: &[status::RunSummary],
+) {
+    let dry_run = services.settings.dry_run;
+    for (run, summary) in runs.iter().zip(summaries) {
         services
             .metrics
-            .record_summary(run.key.as_ref(), &summary, dry_run);
+            .record_summary(run.key.as_ref(), summary, dry_run);
     }
     let keys = runs.iter().map(|run| run.key.as_ref());
     services.metrics.retain_updaters(keys);

@@ -156,3 +156,15 @@ pub fn ssh_known_hosts() -> Option<String> {
     tracing::debug!("verifying git ssh hosts against `{SSH_KNOWN_HOSTS}`");
     Some(text)
 }
+
+/// `IMAGE_UPDATER_KUBE_EVENTS` (ConfigMap `kube.events`) as a bool, `None` when unset or not
+/// `true`/`false` (§2.1). Deliberate difference: `false` disables events; in the original
+/// `true` disabled them.
+pub fn kube_events_env() -> Option<bool> {
+    let value = std::env::var("IMAGE_UPDATER_KUBE_EVENTS").ok()?;
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}

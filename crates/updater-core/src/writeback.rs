@@ -212,8 +212,6 @@ pub enum ResolvedTarget {
 const KUSTOMIZATION: &str = "kustomization";
 const HELM_VALUES: &str = "helmvalues";
 const DEFAULT_HELM_VALUES_FILE: &str = "values.yaml";
-const KUSTOMIZATION_FILE_NAMES: [&str; 3] =
-    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 impl WriteBackTarget {
     /// Parses a `writeBackTarget` value; surrounding whitespace is ignored and empty means
@@ -233,7 +231,8 @@ impl WriteBackTarget {
                 file: non_empty_or(file, DEFAULT_HELM_VALUES_FILE),
             });
         }
-        if KUSTOMIZATION_FILE_NAMES.contains(&path::base_name(target)) {
+        if crate::render::kustomization::KUSTOMIZATION_FILE_NAMES.contains(&path::base_name(target))
+        {
             return Err(WriteBackError::KustomizationFileTarget {
                 target: target.to_owned(),
             });

@@ -129,7 +129,7 @@ async fn a_secret_of_another_namespace_and_github_apps_are_refused_with_a_reason
         matches!(foreign, CredentialError::Read { .. }),
         "{foreign:?}"
     );
-    let text = super::error_chain(&foreign);
+    let text = crate::failure::error_chain(&foreign);
     assert!(text.contains("team-b"), "{text}");
 
     let app = credentials
@@ -140,5 +140,5 @@ async fn a_secret_of_another_namespace_and_github_apps_are_refused_with_a_reason
         .await
         .unwrap_err();
     assert!(matches!(app, CredentialError::Unusable { .. }), "{app:?}");
-    assert!(!super::error_chain(&app).contains("APP-KEY"));
+    assert!(!crate::failure::error_chain(&app).contains("APP-KEY"));
 }

@@ -68,20 +68,19 @@ fn check_flags(args: &RunArgs) -> anyhow::Result<()> {
 }
 
 fn interval(args: &RunArgs) -> anyhow::Result<Duration> {
-    let interval = parse_go_duration(&args.interval)
-        .with_context(|| format!("invalid --interval `{}`", args.interval))?;
+    parse_go_duration(&args.interval)
+        .with_context(|| format!("invalid --interval `{}`", args.interval))
+}
+
+async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
+    let (services, source) = prepare(args).await?;
+    let interval = interval(args).map_err(Failure::bad_input)?;
     if !interval.is_zero() && interval < Duration::from_secs(60) {
         tracing::warn!(
             "--interval {} is below 1m: registries may throttle",
             args.interval
         );
     }
-    Ok(interval)
-}
-
-async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
-    let (services, source) = prepare(args).await?;
-    let interval = interval(args).map_err(Failure::bad_input)?;
     let health = Arc::new(HealthState::default());
     let (stop_servers, servers_stopped) = tokio::sync::watch::channel(false);
     let mut servers = Vec::new();
@@ -225,13 +224,9 @@ fn pass_settings(args: &RunArgs, argocd_namespace: String) -> anyhow::Result<Pas
     })
 }
 
-/// Deliberate difference: `IMAGE_UPDATER_KUBE_EVENTS` (ConfigMap `kube.events`) means what it
-/// says, `false` disables events; in the original `true` disabled them.
+/// Events unless `--disable-kube-events` or `IMAGE_UPDATER_KUBE_EVENTS=false`.
 fn events_enabled(args: &RunArgs) -> bool {
-    let env = std::env::var("IMAGE_UPDATER_KUBE_EVENTS").ok();
-    let from_env = env.as_deref().map(str::trim).map(str::to_ascii_lowercase);
-    let env_allows = from_env.as_deref() != Some("false");
-    !args.disable_kube_events && env_allows
+    !args.disable_kube_events && settings::kube_events_env() != Some(false)
 }
 
 fn legacy_filter(args: &RunArgs) -> anyhow::Result<Option<LegacyFilter>> {

@@ -12,7 +12,9 @@ use updater_core::plan::{
     GitBatchPlan, GitDestination, PlannedApp, group_git, render_write_branch,
 };
 use updater_core::render::helm_values::{HelmValuesImage, render_helm_values};
-use updater_core::render::kustomization::{KustomizeImage, render_kustomization};
+use updater_core::render::kustomization::{
+    KUSTOMIZATION_FILE_NAMES, KustomizeImage, render_kustomization,
+};
 use updater_core::render::source_file::{SourceOverride, render_source_file};
 use updater_core::writeback::ResolvedTarget;
 use updater_git::{Batch, BatchOutcome, FileEdit, GitCredentialSource};
@@ -23,9 +25,6 @@ use super::target::GitPlan;
 use super::update::{AppResult, ImageDone, ImageOutcome};
 use super::writeback::announce;
 use crate::adapters::AppGitCredentials;
-
-/// The names kustomize reads a kustomization from, in its order.
-const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// Plans, groups and writes every Git change of the pass.
 pub async fn write_batches<S: AppSource>(
@@ -226,7 +225,7 @@ fn kustomization_edit(result: &AppResult, index: usize, dir: &str) -> anyhow::Re
         .map(|entry| KustomizeImage::from_entry(entry))
         .collect::<Result<Vec<_>, _>>()
         .context("invalid kustomize image entry")?;
-    let paths: Vec<String> = KUSTOMIZATION_FILES
+    let paths: Vec<String> = KUSTOMIZATION_FILE_NAMES
         .iter()
         .map(|name| {
             if dir == "." {

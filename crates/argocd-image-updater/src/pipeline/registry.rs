@@ -1,6 +1,6 @@
 //! Stage 3, query: one registry client per endpoint (and per image-level credential), shared by
-//! every Application of every pass, and a per-pass memo so each repository is listed once per
-//! pass however many Applications use it.
+//! every Application of every pass; with a per-pass [`CycleTags`] memo each repository is
+//! listed once per pass however many Applications use it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,23 +15,10 @@ use updater_registry::credentials::{CredentialProvider, SecretSource, provider_f
 use updater_registry::cycle::CycleTags;
 use updater_registry::query::{QueryContext, TagQuery, query_tags};
 
-use crate::adapters::error_chain;
+use crate::failure::error_chain;
 
 /// Metadata fetches in flight at once per listing.
 const METADATA_CONCURRENCY: usize = 8;
-
-/// The tag listings of one pass.
-#[derive(Default)]
-pub struct PassTags {
-    cycle: CycleTags,
-}
-
-impl PassTags {
-    /// An empty memo, for a new pass.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
 
 /// Registry clients by endpoint and credentials, with the shared metadata cache.
 pub struct RegistryPool {
@@ -59,25 +46,23 @@ impl RegistryPool {
         }
     }
 
-    /// The tags of `policy`'s repository with the metadata its strategy needs.
-    pub async fn query(&self, pass: &PassTags, policy: &ImagePolicy) -> anyhow::Result<TagQuery> {
+    /// The tags of `policy`'s repository with the metadata its strategy needs; `pass` is the
+    /// pass's listing memo.
+    pub async fn query(&self, pass: &CycleTags, policy: &ImagePolicy) -> anyhow::Result<TagQuery> {
         let endpoint = self
             .table
             .endpoint_for(&policy.image.registry, &policy.image.name)
             .with_context(|| format!("no registry endpoint for image `{}`", policy.image))?
             .into_owned();
         let credentials = policy.credentials.as_ref();
-        let client = self.client(&endpoint, credentials)?;
-        let repository = endpoint.repository_path(&policy.image.name);
         // Listings made with an image's own credentials are not shared with other images.
-        let memo_key = match credentials {
-            Some(reference) => format!("{}#{reference}", endpoint.api_url),
-            None => endpoint.api_url.clone(),
-        };
+        let key = client_key(&endpoint, credentials);
+        let client = self.client(&key, &endpoint, credentials)?;
+        let repository = endpoint.repository_path(&policy.image.name);
         let context = QueryContext {
             client: &client,
-            api_url: &memo_key,
-            cycle: &pass.cycle,
+            api_url: &key,
+            cycle: pass,
             cache: &self.cache,
             sort_mode: endpoint.tag_sort_mode,
             concurrency: METADATA_CONCURRENCY,
@@ -107,18 +92,16 @@ impl RegistryPool {
         total
     }
 
-    /// The client for `endpoint`, with the image's credentials when it has its own.
+    /// The client stored under `key` for `endpoint`, with the image's credentials when it has
+    /// its own.
     fn client(
         &self,
+        key: &str,
         endpoint: &RegistryEndpoint,
         image_credentials: Option<&CredentialRef>,
     ) -> anyhow::Result<Arc<RegistryClient>> {
-        let key = match image_credentials {
-            Some(reference) => format!("{}#{reference}", endpoint.api_url),
-            None => endpoint.api_url.clone(),
-        };
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(client) = clients.get(&key) {
+        if let Some(client) = clients.get(key) {
             return Ok(client.clone());
         }
         let provider = self.provider(endpoint, image_credentials)?;
@@ -130,7 +113,7 @@ impl RegistryPool {
                 )
             })?;
         let client = Arc::new(client);
-        clients.insert(key, client.clone());
+        clients.insert(key.to_owned(), client.clone());
         Ok(client)
     }
 
@@ -149,5 +132,13 @@ impl RegistryPool {
         let provider = provider_for(reference, &endpoint.api_url, self.secrets.clone(), expire)
             .with_context(|| format!("invalid credentials `{reference}`"))?;
         Ok(Some(provider))
+    }
+}
+
+/// Clients and listings are keyed by the registry, plus the image's own credentials if any.
+fn client_key(endpoint: &RegistryEndpoint, image_credentials: Option<&CredentialRef>) -> String {
+    match image_credentials {
+        Some(reference) => format!("{}#{reference}", endpoint.api_url),
+        None => endpoint.api_url.clone(),
     }
 }

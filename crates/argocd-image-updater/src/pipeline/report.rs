@@ -18,7 +18,7 @@ pub struct PassReport {
     pub skipped: usize,
     /// Errors of any kind.
     pub errors: usize,
-    /// Registry requests of the pass.
+    /// Registry requests made so far by this process (with `--once`, those of the pass).
     pub registry_requests: RequestCounts,
 }
 
@@ -42,7 +42,7 @@ impl PassReport {
         self.errors += runs.iter().filter(|run| run.failure.is_some()).count();
         for result in results {
             let counts = result.counts();
-            self.applications += usize::from(result.matched && !result.images.is_empty());
+            self.applications += usize::from(result.is_matched());
             self.images += counts.considered;
             self.updated += counts.updated;
             self.skipped += counts.skipped;

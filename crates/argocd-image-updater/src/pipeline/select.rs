@@ -11,7 +11,7 @@ use updater_core::discover::{
 };
 
 use super::source::{Inventory, UpdaterKey};
-use crate::adapters::error_chain;
+use crate::failure::error_chain;
 
 /// One ImageUpdater's share of the pass (or the single v0.x run, without a key).
 #[derive(Debug, Clone)]

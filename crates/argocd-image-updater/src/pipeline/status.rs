@@ -25,8 +25,8 @@ pub struct RunSummary {
     pub errors: i32,
     /// Why the whole run failed, if it did.
     pub failure: Option<String>,
-    /// `recentUpdates` entries (without time).
-    pub updates: Vec<(String, String, String, i32, String)>,
+    /// `recentUpdates` entries; their time is set when the status is written.
+    pub updates: Vec<RecentUpdate>,
 }
 
 impl RunSummary {
@@ -37,10 +37,10 @@ impl RunSummary {
             errors: i32::from(run.failure.is_some()),
             ..Self::default()
         };
-        let mut updates: BTreeMap<(String, String), (String, i32, String)> = BTreeMap::new();
+        let mut updates: BTreeMap<(String, String), RecentUpdate> = BTreeMap::new();
         for result in results.iter().filter(|r| r.run == index) {
             let counts = result.counts();
-            summary.applications += i32::from(result.matched && !result.images.is_empty());
+            summary.applications += i32::from(result.is_matched());
             summary.images += clamp(counts.considered);
             summary.updated += clamp(counts.updated);
             summary.errors += clamp(counts.errors);
@@ -52,25 +52,24 @@ impl RunSummary {
                     .alias
                     .clone()
                     .unwrap_or_else(|| change.image.name.clone());
-                let message = format!(
-                    "Updated from {} to {}.",
-                    change.old_display(),
-                    change.new_display()
-                );
-                let entry = updates.entry((alias, change.new_display())).or_insert((
-                    change.image.full_name_without_tag(),
-                    0,
-                    message,
-                ));
-                entry.1 += 1;
+                let entry = updates
+                    .entry((alias.clone(), change.new_display()))
+                    .or_insert_with(|| RecentUpdate {
+                        alias,
+                        image: change.image.full_name_without_tag(),
+                        new_version: change.new_display(),
+                        applications_updated: 0,
+                        updated_at: Timestamp::UNIX_EPOCH,
+                        message: format!(
+                            "Updated from {} to {}.",
+                            change.old_display(),
+                            change.new_display()
+                        ),
+                    });
+                entry.applications_updated += 1;
             }
         }
-        summary.updates = updates
-            .into_iter()
-            .map(|((alias, version), (image, count, message))| {
-                (alias, image, version, count, message)
-            })
-            .collect();
+        summary.updates = updates.into_values().collect();
         summary
     }
 
@@ -87,13 +86,9 @@ impl RunSummary {
             status.recent_updates = self
                 .updates
                 .iter()
-                .map(|(alias, image, version, count, message)| RecentUpdate {
-                    alias: alias.clone(),
-                    image: image.clone(),
-                    new_version: version.clone(),
-                    applications_updated: *count,
+                .map(|update| RecentUpdate {
                     updated_at: now,
-                    message: message.clone(),
+                    ..update.clone()
                 })
                 .collect();
         }
@@ -196,23 +191,22 @@ fn set_condition(conditions: &mut Vec<Condition>, new: Condition) {
     }
 }
 
-/// Writes the status of every ImageUpdater of the pass (none in a dry run); returns how many
-/// writes failed.
+/// Writes the status of every ImageUpdater of the pass from its summary (none in a dry run);
+/// returns how many writes failed.
 pub async fn record_all<S: AppSource>(
     services: &Services,
     source: &S,
     runs: &[UpdaterRun],
-    results: &[AppResult],
+    summaries: &[RunSummary],
 ) -> usize {
     if services.settings.dry_run {
         return 0;
     }
     let mut failures = 0;
-    for (index, run) in runs.iter().enumerate() {
+    for (run, summary) in runs.iter().zip(summaries) {
         let Some(key) = &run.key else {
             continue;
         };
-        let summary = RunSummary::of(index, run, results);
         let now = Timestamp::now();
         let generation = run.generation;
         let mutate = move |status: &mut ImageUpdaterStatus| summary.apply(status, generation, now);
@@ -243,13 +237,14 @@ mod tests {
             applications: 2,
             images: 3,
             updated: 1,
-            updates: vec![(
-                "web".into(),
-                "reg/web".into(),
-                "1.2.0".into(),
-                2,
-                "Updated from 1.0.0 to 1.2.0.".into(),
-            )],
+            updates: vec![RecentUpdate {
+                alias: "web".into(),
+                image: "reg/web".into(),
+                new_version: "1.2.0".into(),
+                applications_updated: 2,
+                updated_at: Timestamp::UNIX_EPOCH,
+                message: "Updated from 1.0.0 to 1.2.0.".into(),
+            }],
             ..RunSummary::default()
         };
         clean.apply(&mut status, Some(4), at(100));

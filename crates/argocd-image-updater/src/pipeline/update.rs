@@ -15,12 +15,12 @@ use updater_core::discover::{AppKey, TargetImage};
 use updater_core::image::ImageRef;
 use updater_core::plan::ImageChange;
 use updater_core::policy::{self, ImagePolicy, UpdateSettings};
+use updater_registry::cycle::CycleTags;
 
 use super::Services;
-use super::registry::PassTags;
 use super::select::AppWork;
 use super::target::{self, AppPlan, PlanOutcome};
-use crate::adapters::error_chain;
+use crate::failure::error_chain;
 
 /// Image counts, as the original keeps them per Application (spec §6 "Counters per app").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -125,6 +125,11 @@ impl AppResult {
         }
     }
 
+    /// Whether it counts in `applicationsMatched`: selected, writable, with images.
+    pub fn is_matched(&self) -> bool {
+        self.matched && !self.images.is_empty()
+    }
+
     /// The changes to write.
     pub fn changes(&self) -> Vec<ImageChange> {
         self.images
@@ -186,7 +191,7 @@ fn count(counts: &mut Counts, outcome: &ImageOutcome) {
 }
 
 /// Takes one Application through stages 2 to 4.
-pub async fn update_app(services: &Services, pass: &PassTags, work: &AppWork) -> AppResult {
+pub async fn update_app(services: &Services, pass: &CycleTags, work: &AppWork) -> AppResult {
     let mut result = AppResult::new(work);
     let settings = &services.settings;
     let write_back = work.target.write_back.as_ref();
@@ -225,7 +230,7 @@ pub async fn update_app(services: &Services, pass: &PassTags, work: &AppWork) ->
 /// What every image of one Application shares.
 struct ImageContext<'a> {
     services: &'a Services,
-    pass: &'a PassTags,
+    pass: &'a CycleTags,
     plan: &'a AppPlan,
     app: &'a AppKey,
     live: &'a [ImageRef],

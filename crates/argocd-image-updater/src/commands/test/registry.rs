@@ -15,7 +15,7 @@ use updater_registry::cycle::CycleTags;
 use updater_registry::query::{QueryContext, query_tags};
 
 use crate::cli::TestArgs;
-use crate::failure::Failure;
+use crate::failure::{Failure, error_chain};
 use crate::settings;
 
 /// Metadata fetches in flight at once (the original uses 20 goroutines per listing; fewer is
@@ -126,16 +126,6 @@ fn metadata_cache(args: &TestArgs) -> MetadataCache {
         }
         None => MetadataCache::in_memory(),
     }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    text
 }
 
 /// A shared registry error as an owned error, keeping its chain.
