@@ -101,6 +101,19 @@ pub enum EditError {
     },
 }
 
+impl EditError {
+    /// The path of the failing edit, as the edit named it.
+    pub fn path(&self) -> &str {
+        match self {
+            Self::UnsafePath { path, .. }
+            | Self::Read { path, .. }
+            | Self::NotText { path }
+            | Self::Render { path, .. }
+            | Self::Write { path, .. } => path,
+        }
+    }
+}
+
 /// Applies `edits` in order under `root` (later edits of a path see earlier results) and
 /// returns the paths whose content changed, each once, in first-change order.
 pub fn apply_all(root: &Path, edits: &[FileEdit]) -> Result<Vec<String>, EditError> {

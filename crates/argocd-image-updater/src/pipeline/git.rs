@@ -9,7 +9,7 @@ use updater_core::application::{
     SourceType, SpecTarget, helm_parameters, kustomize_images, plugin_env,
 };
 use updater_core::plan::{
-    GitBatchPlan, GitDestination, PlannedApp, group_git, render_write_branch,
+    GitBatchPlan, GitDestination, PlannedApp, commit_message_data, group_git, render_write_branch,
 };
 use updater_core::render::helm_values::{HelmValuesImage, render_helm_values};
 use updater_core::render::kustomization::{
@@ -17,7 +17,7 @@ use updater_core::render::kustomization::{
 };
 use updater_core::render::source_file::{SourceOverride, render_source_file};
 use updater_core::writeback::ResolvedTarget;
-use updater_git::{Batch, BatchOutcome, FileEdit, GitCredentialSource};
+use updater_git::{Batch, BatchOutcome, FileEdit, GitCredentialSource, GitError};
 
 use super::Services;
 use super::source::AppSource;
@@ -93,21 +93,71 @@ async fn write_batch<S: AppSource>(
     plan: GitBatchPlan<usize>,
 ) {
     let mut members = Vec::new();
-    let mut edits = Vec::new();
     for app in &plan.apps {
         match file_edit(&results[app.payload]) {
-            Ok(edit) => {
-                edits.push(edit);
-                members.push(app);
-            }
+            Ok(edit) => members.push((app, edit)),
             Err(error) => results[app.payload].fail_write(&error),
         }
     }
-    let Some(first) = members.first() else {
-        return;
-    };
-    let outcome = commit(services, &results[first.payload], &plan, edits).await;
-    let repository = &plan.destination.repository;
+    // A batch is atomic, so an Application whose file cannot be rendered in the checkout
+    // (a missing values file, say) would fail the others: it is dropped and the rest retried.
+    while !members.is_empty() {
+        let outcome = commit(services, results, &plan.destination, &members).await;
+        match failed_edit_path(&outcome) {
+            Some(path) if members.iter().any(|(_, edit)| edits_path(edit, &path)) => {
+                let error = outcome.err().unwrap_or_else(|| anyhow!("edit failed"));
+                let (failed, rest): (Vec<Member<'_>>, Vec<Member<'_>>) = members
+                    .into_iter()
+                    .partition(|(_, edit)| edits_path(edit, &path));
+                fail_members(results, &failed, &error);
+                members = rest;
+            }
+            _ => {
+                return report(
+                    services,
+                    source,
+                    results,
+                    &plan.destination,
+                    &members,
+                    outcome,
+                )
+                .await;
+            }
+        }
+    }
+}
+
+/// The path named by a failed edit, when the write failed in an edit.
+fn failed_edit_path(outcome: &anyhow::Result<BatchOutcome>) -> Option<String> {
+    let error = outcome.as_ref().err()?;
+    match error.downcast_ref::<GitError>()? {
+        GitError::Edit { source, .. } => Some(source.path().to_owned()),
+        _ => None,
+    }
+}
+
+fn edits_path(edit: &FileEdit, path: &str) -> bool {
+    edit.path == path || edit.alternatives.iter().any(|p| p == path)
+}
+
+type Member<'a> = (&'a PlannedApp<usize>, FileEdit);
+
+fn fail_members(results: &mut [AppResult], members: &[Member<'_>], error: &anyhow::Error) {
+    for (app, _) in members {
+        results[app.payload].fail_write(error);
+    }
+}
+
+/// Logs the outcome, announces the updates, or fails every member.
+async fn report<S: AppSource>(
+    services: &Services,
+    source: &S,
+    results: &mut [AppResult],
+    destination: &GitDestination,
+    members: &[Member<'_>],
+    outcome: anyhow::Result<BatchOutcome>,
+) {
+    let repository = &destination.repository;
     match outcome {
         Ok(BatchOutcome::Committed {
             sha,
@@ -117,7 +167,7 @@ async fn write_batch<S: AppSource>(
             ..
         }) => {
             tracing::info!(repository = %repository, branch = %branch, commit = %sha, attempts, "committed {} file(s) for {} application(s)", files_changed.len(), members.len());
-            for app in &members {
+            for (app, _) in members {
                 let result = &results[app.payload];
                 announce(services, source, &result.original, &app.changes).await;
             }
@@ -136,20 +186,19 @@ async fn write_batch<S: AppSource>(
         }
         Err(error) => {
             let error = error.context(format!("cannot write to `{repository}`"));
-            for app in &members {
-                results[app.payload].fail_write(&error);
-            }
+            fail_members(results, members, &error);
         }
     }
 }
 
-/// Credentials (from the batch's first Application), message, and the write itself.
+/// Credentials (from the first member), the message over the members, and the write itself.
 async fn commit(
     services: &Services,
-    first: &AppResult,
-    plan: &GitBatchPlan<usize>,
-    edits: Vec<FileEdit>,
+    results: &[AppResult],
+    destination: &GitDestination,
+    members: &[Member<'_>],
 ) -> anyhow::Result<BatchOutcome> {
+    let first = &results[members[0].0.payload];
     let git = first
         .plan
         .as_ref()
@@ -162,20 +211,22 @@ async fn commit(
         project: project(first),
         known_hosts: services.settings.ssh_known_hosts.clone(),
     };
-    let repository = &plan.destination.repository;
+    let repository = &destination.repository;
     let auth = credentials
         .credentials(repository, &git.credentials)
         .await?;
     let commit = &services.settings.commit;
+    let messages: Vec<_> = members
+        .iter()
+        .map(|(app, _)| commit_message_data(app))
+        .collect();
     let batch = Batch {
         repo_url: repository.clone(),
         auth,
-        base_branch: plan.destination.base_branch.clone(),
-        write_branch: plan.destination.write_branch.clone(),
-        edits,
-        message: commit
-            .template
-            .render_batch_commit_message(&plan.commit_messages()),
+        base_branch: destination.base_branch.clone(),
+        write_branch: destination.write_branch.clone(),
+        edits: members.iter().map(|(_, edit)| edit.clone()).collect(),
+        message: commit.template.render_batch_commit_message(&messages),
         author: commit.author.clone(),
         signing: commit.signing.clone(),
         sign_off: commit.sign_off,

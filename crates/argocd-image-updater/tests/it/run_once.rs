@@ -1169,3 +1169,61 @@ async fn without_once_passes_repeat_every_interval_until_sigterm() {
             .contains(&forced("image.tag", "1.2.0"))
     );
 }
+
+/// One Application whose file cannot be rendered in the checkout (its values file is missing)
+/// shares a repository and branch with a good one: the good one is still committed, alone.
+#[tokio::test]
+async fn an_app_whose_file_cannot_be_written_does_not_block_its_batch() {
+    let cluster = Cluster::start();
+    cluster.seed_tags("org/web", &TAGS).await;
+    let web = cluster.image("org/web");
+    let git = GitHost::start();
+    let repo = git.create_repo(
+        "deploy.git",
+        &[
+            ("apps/good/Chart.yaml", "apiVersion: v2\nname: good\n"),
+            ("apps/broken/Chart.yaml", "apiVersion: v2\nname: broken\n"),
+        ],
+    );
+    let mut references = Vec::new();
+    for (name, target) in [("good", ""), ("broken", "helmvalues:values.yaml")] {
+        let app = App::helm(ARGOCD_NS, name)
+            .source(&git.url("deploy.git"), &format!("apps/{name}"), "main")
+            .running(&[&format!("{web}:1.0.0")])
+            .build();
+        cluster.add_app(app);
+        let mut reference = app_ref(name, vec![image("web", &format!("{web}:~1"))]);
+        reference["writeBackConfig"] =
+            json!({"method": "git", "gitConfig": {"writeBackTarget": target}});
+        references.push(reference);
+    }
+    cluster.add_updater(image_updater(
+        ARGOCD_NS,
+        "web-updater",
+        json!({"applicationRefs": references}),
+    ));
+
+    let run = cluster.run(&["--watch-namespaces", ARGOCD_NS]);
+    assert_eq!(run.code, Some(1), "{run}");
+    let expected = Summary {
+        errors: 1,
+        ..summary(2, 2, 1)
+    };
+    assert_eq!(run.summary(), expected, "{run}");
+    assert!(run.stderr.contains("argocd/broken"), "{run}");
+    assert!(run.stderr.contains("apps/broken/values.yaml"), "{run}");
+    assert_eq!(repo.commit_count("main").unwrap(), 2, "one new commit");
+    assert_eq!(
+        changed_files(&repo, "main"),
+        ["apps/good/.argocd-source-good.yaml"]
+    );
+    assert!(
+        !git_message(&repo).contains("broken"),
+        "{}",
+        git_message(&repo)
+    );
+}
+
+fn git_message(repo: &BareRepo) -> String {
+    fixture::git_in(repo, &["log", "-1", "--format=%B", "main"])
+}
