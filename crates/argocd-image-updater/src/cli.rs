@@ -140,6 +140,27 @@ pub struct RunArgs {
     /// Applications processed in parallel.
     #[arg(long, env = "MAX_CONCURRENT_APPS", default_value_t = 10)]
     pub max_concurrent_apps: usize,
+    /// ImageUpdaters processed at once; with `--max-concurrent-apps` it bounds how many
+    /// Applications one pass works on at the same time (their product, as in the original).
+    #[arg(long, env = "MAX_CONCURRENT_RECONCILES", default_value_t = 1)]
+    pub max_concurrent_reconciles: usize,
+    /// Hold the `c21b75f2.argoproj.io` Lease before writing anything, so that only one replica
+    /// writes at a time.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true)]
+    pub leader_election: bool,
+    /// Namespace of the Lease; empty means the updater's own namespace.
+    #[arg(long, default_value = "")]
+    pub leader_election_namespace: String,
+    /// Keep `/readyz` failing until the first pass has filled the tag and metadata caches.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true)]
+    pub warmup_cache: bool,
+    /// Serve metrics over HTTPS with Kubernetes authentication (not built: metrics are plain
+    /// HTTP, and `--metrics-secure=true` is refused).
+    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true)]
+    pub metrics_secure: bool,
     /// Argo CD's namespace (repository credentials, the `.argocd-source` naming rule); empty
     /// means the kube client's namespace.
     #[arg(long, env = "ARGOCD_NAMESPACE", default_value = "")]

@@ -64,6 +64,15 @@ fn check_flags(args: &RunArgs) -> anyhow::Result<()> {
     if args.max_concurrent_apps == 0 {
         bail!("--max-concurrent-apps must be at least 1");
     }
+    if args.max_concurrent_reconciles == 0 {
+        bail!("--max-concurrent-reconciles must be at least 1");
+    }
+    if args.metrics_secure {
+        bail!(
+            "--metrics-secure=true (HTTPS metrics with Kubernetes authentication) is not built \
+             yet; metrics are served over plain HTTP, put them behind a NetworkPolicy"
+        );
+    }
     Ok(())
 }
 
@@ -208,7 +217,9 @@ fn pass_settings(args: &RunArgs, argocd_namespace: String) -> anyhow::Result<Pas
         events: events_enabled(args),
         controller_namespace: argocd_namespace.clone(),
         argocd_namespace,
-        max_concurrent_apps: args.max_concurrent_apps,
+        max_concurrent_apps: args
+            .max_concurrent_apps
+            .saturating_mul(args.max_concurrent_reconciles),
         default_platforms: vec![settings::runtime_platform()],
         legacy: legacy_filter(args)?,
         ssh_known_hosts: settings::ssh_known_hosts(),
