@@ -1,7 +1,8 @@
 //! The continuous `run`: a pass, then the next one `--interval` after it finished (the
 //! original requeues each ImageUpdater that long after its reconcile), until SIGTERM or
 //! SIGINT. A signal during a pass lets the pass finish, so no checkout or patch is left half
-//! done; between passes the process exits at once.
+//! done; between passes the process exits at once. With leader election, a pass starts only
+//! while this replica leads, and its writes stop the moment it no longer does.
 
 use std::future::Future;
 use std::time::Duration;
@@ -33,13 +34,17 @@ pub async fn run_loop<S: AppSource>(
         failed_passes: 0,
     };
     loop {
+        tokio::select! {
+            () = shutdown.as_mut() => return end,
+            () = services.leadership.until_leading() => {}
+        }
         let (report, stopping) = {
             let pass = std::pin::pin!(pipeline::run_pass(services, source));
             finish_pass(pass, shutdown.as_mut()).await
         };
         end.passes += 1;
         end.failed_passes += u64::from(report.errors > 0);
-        health.mark_ready();
+        health.mark_warm();
         tracing::info!("{}", report.summary_line());
         if stopping {
             return end;

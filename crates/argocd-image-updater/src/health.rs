@@ -11,21 +11,34 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 
-/// Whether the updater is ready for traffic.
-#[derive(Debug, Default)]
+use crate::leader::Leadership;
+
+/// Whether the updater is ready: warmed up, or a standby replica (the original's warm-up
+/// check only fails on the leader, so rolling updates can start a new replica while the old
+/// one still holds the Lease).
+#[derive(Debug)]
 pub struct HealthState {
-    ready: AtomicBool,
+    warm: AtomicBool,
+    leadership: Leadership,
 }
 
 impl HealthState {
-    /// Marks the first pass done.
-    pub fn mark_ready(&self) {
-        self.ready.store(true, Ordering::Release);
+    /// A state that is warm from the start unless `warmup` is asked for.
+    pub fn new(warmup: bool, leadership: Leadership) -> Self {
+        Self {
+            warm: AtomicBool::new(!warmup),
+            leadership,
+        }
     }
 
-    /// True after the first pass.
+    /// Marks the first pass done: the tag and metadata caches are filled.
+    pub fn mark_warm(&self) {
+        self.warm.store(true, Ordering::Release);
+    }
+
+    /// Whether `/readyz` answers 200.
     pub fn is_ready(&self) -> bool {
-        self.ready.load(Ordering::Acquire)
+        self.warm.load(Ordering::Acquire) || !self.leadership.may_write()
     }
 }
 
@@ -101,14 +114,14 @@ mod tests {
 
     #[tokio::test]
     async fn live_at_once_ready_only_after_the_first_pass() {
-        let state = Arc::new(HealthState::default());
+        let state = Arc::new(HealthState::new(true, Leadership::unconditional()));
         let router = router(state.clone());
         assert_eq!(status(&router, "GET", "/healthz").await, StatusCode::OK);
         assert_eq!(
             status(&router, "GET", "/readyz").await,
             StatusCode::SERVICE_UNAVAILABLE
         );
-        state.mark_ready();
+        state.mark_warm();
         assert_eq!(status(&router, "GET", "/readyz").await, StatusCode::OK);
         assert_eq!(
             status(&router, "POST", "/readyz").await,
@@ -118,6 +131,20 @@ mod tests {
             status(&router, "GET", "/metrics").await,
             StatusCode::NOT_FOUND
         );
+    }
+
+    #[tokio::test]
+    async fn without_warmup_ready_at_once_and_a_standby_replica_is_ready() {
+        let cold = HealthState::new(false, Leadership::unconditional());
+        assert!(cold.is_ready());
+        let (grant, leadership) = Leadership::manual();
+        let standby = HealthState::new(true, leadership);
+        assert!(standby.is_ready(), "a standby waits for the lease: ready");
+        let later = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        grant.send_replace(Some(later));
+        assert!(!standby.is_ready(), "a leader is ready only once warm");
+        standby.mark_warm();
+        assert!(standby.is_ready());
     }
 
     #[test]

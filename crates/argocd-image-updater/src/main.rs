@@ -8,6 +8,7 @@ mod commands;
 mod controller;
 mod failure;
 mod health;
+mod leader;
 mod metrics;
 mod pipeline;
 mod settings;

@@ -31,6 +31,7 @@ use updater_core::discover::LegacyFilter;
 use updater_core::render::template::CommitTemplate;
 use updater_git::{Author, GitWriter, Signing};
 
+use crate::leader::Leadership;
 use crate::metrics::Metrics;
 
 pub use report::PassReport;
@@ -82,6 +83,8 @@ pub struct Services {
     pub secrets: Arc<dyn SecretStore>,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
+    /// Whether this replica may write now (leader election).
+    pub leadership: Leadership,
 }
 
 /// Runs one pass over everything `source` selects.

@@ -103,6 +103,11 @@ pub fn own_namespace(fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_owned())
 }
 
+/// The pod name (`HOSTNAME`), the base of this replica's identity in the Lease.
+pub fn hostname() -> Option<String> {
+    std::env::var("HOSTNAME").ok()
+}
+
 /// `--watch-namespaces`: `*` for all, `a,b` for a list (trimmed), empty for `own`.
 pub fn watch_namespaces(text: &str, own: &str) -> anyhow::Result<Option<Vec<String>>> {
     let text = text.trim();

@@ -12,6 +12,7 @@ pub mod crd_manifest;
 pub mod credential;
 pub mod git_secret;
 pub mod kube;
+pub mod lease;
 pub mod pull_secret;
 pub mod repo_creds;
 pub mod repo_url;

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use updater_argocd::kube::ClusterClient;
+use updater_argocd::lease::{LEASE_NAME, LeaseLock};
 use updater_argocd::secrets::SecretStore;
 use updater_core::discover::{LegacyFilter, parse_selector};
 use updater_core::duration::parse_go_duration;
@@ -22,6 +23,7 @@ use crate::cluster::{ClusterSource, WatchScope};
 use crate::controller;
 use crate::failure::Failure;
 use crate::health::{self, HealthState};
+use crate::leader::{self, Leadership};
 use crate::metrics::{self, Metrics};
 use crate::pipeline::{self, CommitSettings, PassSettings, Services};
 use crate::settings;
@@ -82,7 +84,8 @@ fn interval(args: &RunArgs) -> anyhow::Result<Duration> {
 }
 
 async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
-    let (services, source) = prepare(args).await?;
+    let (mut services, source) = prepare(args).await?;
+    let election = elect(args, &source, &mut services);
     let interval = interval(args).map_err(Failure::bad_input)?;
     if !interval.is_zero() && interval < Duration::from_secs(60) {
         tracing::warn!(
@@ -90,7 +93,10 @@ async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
             args.interval
         );
     }
-    let health = Arc::new(HealthState::default());
+    let health = Arc::new(HealthState::new(
+        args.warmup_cache,
+        services.leadership.clone(),
+    ));
     let (stop_servers, servers_stopped) = tokio::sync::watch::channel(false);
     let mut servers = Vec::new();
     let endpoints = [
@@ -115,6 +121,9 @@ async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
     }
     let shutdown = controller::shutdown_signal();
     let end = controller::run_loop(&services, &source, interval, &health, shutdown).await;
+    if let Some(election) = election {
+        election.resign().await;
+    }
     let _ = stop_servers.send(true);
     for server in servers {
         match server.await {
@@ -154,9 +163,51 @@ async fn prepare(args: &RunArgs) -> Result<(Services, ClusterSource), Failure> {
     Ok((services, source))
 }
 
+/// Starts campaigning for the Lease when `--leader-election` is on and hands the pass its
+/// [`Leadership`]; `None` when every write is allowed. A dry run writes nothing, so it does
+/// not campaign: it must neither wait for nor displace the replica that writes.
+fn elect(
+    args: &RunArgs,
+    source: &ClusterSource,
+    services: &mut Services,
+) -> Option<leader::Running> {
+    if !args.leader_election || args.dry_run {
+        return None;
+    }
+    let namespace = match args.leader_election_namespace.trim() {
+        "" => settings::own_namespace(source.client.default_namespace()),
+        namespace => namespace.to_owned(),
+    };
+    let identity = leader::identity(settings::hostname());
+    let timing = leader::Timing::default();
+    let lock = LeaseLock::new(
+        source.client.client().clone(),
+        &namespace,
+        LEASE_NAME,
+        &identity,
+        timing.lease_duration,
+    );
+    let (campaign, leadership) = leader::Campaign::new(lock, timing);
+    services.leadership = leadership;
+    Some(campaign.spawn())
+}
+
 async fn run_once(args: &RunArgs) -> Result<(), Failure> {
-    let (services, source) = prepare(args).await?;
+    let (mut services, source) = prepare(args).await?;
+    let election = elect(args, &source, &mut services);
+    tokio::select! {
+        () = services.leadership.until_leading() => {}
+        () = controller::shutdown_signal() => {
+            if let Some(election) = election {
+                election.resign().await;
+            }
+            return Err(Failure::failed(anyhow!("stopped while waiting for the lease")));
+        }
+    }
     let report = pipeline::run_pass(&services, &source).await;
+    if let Some(election) = election {
+        election.resign().await;
+    }
     tracing::info!("{}", report.registry_line());
     println!("{}", report.summary_line());
     if report.errors > 0 {
@@ -208,6 +259,7 @@ fn services(args: &RunArgs, client: &ClusterClient) -> anyhow::Result<Services> 
         git,
         secrets,
         metrics,
+        leadership: Leadership::unconditional(),
     })
 }
 

@@ -18,6 +18,7 @@ use updater_registry::client::ClientOptions;
 
 use super::run_loop;
 use crate::health::HealthState;
+use crate::leader::Leadership;
 use crate::pipeline::registry::RegistryPool;
 use crate::pipeline::source::{AppEdit, AppSource, Inventory, UpdaterKey, Written};
 use crate::pipeline::{CommitSettings, PassSettings, Services};
@@ -87,6 +88,7 @@ fn services(cache: &std::path::Path) -> Services {
         git: GitWriter::new(cache, GitOptions::default()).unwrap(),
         secrets: Arc::new(InMemorySecrets::new()),
         metrics: Arc::new(crate::metrics::Metrics::new()),
+        leadership: Leadership::unconditional(),
     }
 }
 
@@ -105,7 +107,7 @@ async fn a_pass_runs_at_once_then_an_interval_after_each_pass_ended() {
     let dir = tempfile::tempdir().unwrap();
     let services = services(dir.path());
     let (source, loads) = recorder(Duration::from_secs(10));
-    let health = HealthState::default();
+    let health = HealthState::new(true, Leadership::unconditional());
     let (stop, stopped) = oneshot::channel::<()>();
     let interval = Duration::from_secs(120);
     let stopper = tokio::spawn(async move {
@@ -137,7 +139,7 @@ async fn a_shutdown_between_passes_exits_without_another_pass() {
     let dir = tempfile::tempdir().unwrap();
     let services = services(dir.path());
     let (source, loads) = recorder(Duration::from_secs(1));
-    let health = HealthState::default();
+    let health = HealthState::new(true, Leadership::unconditional());
     let end = run_loop(
         &services,
         &source,
@@ -155,7 +157,7 @@ async fn interval_zero_runs_once_and_waits_for_the_shutdown() {
     let dir = tempfile::tempdir().unwrap();
     let services = services(dir.path());
     let (source, loads) = recorder(Duration::from_secs(1));
-    let health = HealthState::default();
+    let health = HealthState::new(true, Leadership::unconditional());
     let started = Instant::now();
     let end = run_loop(
         &services,
@@ -178,7 +180,7 @@ async fn a_shutdown_during_a_pass_lets_it_finish_then_exits() {
     let dir = tempfile::tempdir().unwrap();
     let services = services(dir.path());
     let (source, loads) = recorder(Duration::from_secs(100));
-    let health = HealthState::default();
+    let health = HealthState::new(true, Leadership::unconditional());
     let started = Instant::now();
     let end = run_loop(
         &services,
@@ -198,4 +200,42 @@ async fn a_shutdown_during_a_pass_lets_it_finish_then_exits() {
         started.elapsed() < Duration::from_secs(160),
         "no second pass"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn passes_run_only_while_this_replica_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (grant, leadership) = Leadership::manual();
+    let services = Services {
+        leadership: leadership.clone(),
+        ..services(dir.path())
+    };
+    let (source, loads) = recorder(Duration::from_secs(10));
+    let health = HealthState::new(true, leadership);
+    let start = Instant::now();
+    let elections = tokio::spawn(async move {
+        // Elected at 50 s until 200 s; the pass due at 310 s waits for re-election at 500 s.
+        tokio::time::sleep(Duration::from_secs(50)).await;
+        grant.send_replace(Some(start + Duration::from_secs(200)));
+        tokio::time::sleep(Duration::from_secs(450)).await;
+        grant.send_replace(Some(start + Duration::from_secs(10_000)));
+        grant
+    });
+    let end = run_loop(
+        &services,
+        &source,
+        Duration::from_secs(120),
+        &health,
+        tokio::time::sleep(Duration::from_secs(600)),
+    )
+    .await;
+    let _grant = elections.await.unwrap();
+    let secs: Vec<u64> = loads
+        .lock()
+        .unwrap()
+        .iter()
+        .map(Duration::as_secs)
+        .collect();
+    assert_eq!(secs, [50, 180, 500]);
+    assert_eq!(end.passes, 3);
 }

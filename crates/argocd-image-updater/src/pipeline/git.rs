@@ -231,6 +231,10 @@ async fn commit(
         signing: commit.signing.clone(),
         sign_off: commit.sign_off,
     };
+    if !services.settings.dry_run {
+        // As late as possible: the lease may have been lost while the batch was prepared.
+        services.leadership.check()?;
+    }
     Ok(services
         .git
         .apply(&batch, services.settings.dry_run)

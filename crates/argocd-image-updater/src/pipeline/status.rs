@@ -207,6 +207,11 @@ pub async fn record_all<S: AppSource>(
         let Some(key) = &run.key else {
             continue;
         };
+        if let Err(not_leader) = services.leadership.check() {
+            tracing::error!(imageupdater = %key, "cannot write the status: {not_leader}");
+            failures += 1;
+            continue;
+        }
         let now = Timestamp::now();
         let generation = run.generation;
         let mutate = move |status: &mut ImageUpdaterStatus| summary.apply(status, generation, now);

@@ -32,6 +32,10 @@ async fn write_argocd<S: AppSource>(services: &Services, source: &S, result: &mu
         tracing::info!(application = %result.key, "dry run: not patching {} image(s)", changes.len());
         return;
     }
+    if let Err(not_leader) = services.leadership.check() {
+        result.fail_write(&anyhow::Error::new(not_leader));
+        return;
+    }
     let Some(index) = result.plan.as_ref().map(|plan| plan.source_index) else {
         return;
     };

@@ -3,6 +3,7 @@
 
 mod apps;
 mod events;
+mod lease;
 mod secrets;
 mod updaters;
 
