@@ -1,10 +1,16 @@
 //! The command line: subcommands and flags, named exactly as the Go original names them (§2).
-//! Only subcommands and flags that work are listed; `webhook` and the continuous controller
-//! arrive with their issues.
+//! Only subcommands and flags that work are listed; `webhook` arrives with its issue. Flags
+//! not given are seeded from the environment by the original's rules ([`env`]).
+
+mod env;
+#[cfg(test)]
+mod tests;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{
+    ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
 
 /// Automatically update container images of Argo CD Applications.
 #[derive(Debug, Parser)]
@@ -13,6 +19,51 @@ pub struct Cli {
     /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process arguments (exiting with clap's message on an error), then seeds the
+    /// flags not given from the environment through `lookup`.
+    pub fn parse_with_env(lookup: &dyn Fn(&str) -> Option<String>) -> Self {
+        let matches = Self::command().get_matches();
+        Self::from_matches_and_env(&matches, lookup)
+            .unwrap_or_else(|error| error.format(&mut Self::command()).exit())
+    }
+
+    /// Builds the command line from parsed `matches`, seeding the flags not given on the
+    /// command line from `lookup` by the original's rules (§2.1). The ignored env values of
+    /// `run` end in [`RunArgs::env_warnings`].
+    pub fn from_matches_and_env(
+        matches: &ArgMatches,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, clap::Error> {
+        let mut cli = Self::from_arg_matches(matches)?;
+        let Some((_, sub)) = matches.subcommand() else {
+            return Ok(cli);
+        };
+        let mut reader = env::EnvReader::new(lookup);
+        match &mut cli.command {
+            Command::Run(args) => {
+                env::seed_run(args, sub, &mut reader);
+                args.env_warnings = reader.into_warnings();
+            }
+            Command::Test(args) => env::seed_test(args, sub, &mut reader),
+            Command::Version(_) | Command::Template(_) => {}
+        }
+        Ok(cli)
+    }
+}
+
+/// A bool flag value as Go's `strconv.ParseBool` reads it, so that `--flag=false` and the
+/// other spellings Go scripts use keep working.
+fn parse_go_bool(text: &str) -> Result<bool, String> {
+    match text {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(false),
+        _ => Err(format!(
+            "`{text}` is not a boolean (expected true or false)"
+        )),
+    }
 }
 
 /// The subcommands.
@@ -32,7 +83,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct VersionArgs {
     /// Show only the version number.
-    #[arg(long)]
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub short: bool,
 }
 
@@ -83,14 +135,15 @@ pub struct TestArgs {
     /// `secret:` credentials outside a cluster.
     #[arg(long)]
     pub secrets_dir: Option<PathBuf>,
-    /// Where manifest metadata is cached by digest across runs.
-    #[arg(long, env = crate::settings::ENV_CACHE_DIR)]
+    /// Where manifest metadata is cached by digest across runs [env: IMAGE_UPDATER_CACHE_DIR].
+    #[arg(long)]
     pub cache_dir: Option<PathBuf>,
     /// The tag running now; enables the update decision and the no-downgrade rule.
     #[arg(long)]
     pub current: Option<String>,
     /// Allow choosing a lower version than `--current` (the original always may).
-    #[arg(long)]
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub allow_downgrade: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -110,7 +163,8 @@ pub enum OutputFormat {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Run one pass over everything selected, then exit (probes off).
-    #[arg(long)]
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub once: bool,
     /// Where `/metrics` is served (Prometheus/OpenMetrics text; `:8080`, `host:port`, or `0`
     /// for none).
@@ -120,16 +174,18 @@ pub struct RunArgs {
     #[arg(long, default_value = ":8081")]
     pub health_probe_bind_address: String,
     /// Compute the updates but write nothing: no patch, commit, event or status.
-    #[arg(long)]
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub dry_run: bool,
-    /// Time between the end of a pass and the next (Go duration; `0` runs one pass and idles).
-    #[arg(long, env = "IMAGE_UPDATER_INTERVAL", default_value = "2m0s")]
+    /// Time between the end of a pass and the next (Go duration; `0` runs one pass and idles)
+    /// [env: IMAGE_UPDATER_INTERVAL].
+    #[arg(long, default_value = "2m0s")]
     pub interval: String,
-    /// Log level: trace, debug, info, warn or error.
-    #[arg(long, env = "IMAGE_UPDATER_LOGLEVEL", default_value = "info")]
+    /// Log level: trace, debug, info, warn or error [env: IMAGE_UPDATER_LOGLEVEL].
+    #[arg(long, default_value = "info")]
     pub loglevel: String,
-    /// Log format: text or json.
-    #[arg(long, env = "IMAGE_UPDATER_LOGFORMAT", default_value = "text")]
+    /// Log format: text or json [env: IMAGE_UPDATER_LOGFORMAT].
+    #[arg(long, default_value = "text")]
     pub logformat: String,
     /// Path to a kubeconfig; in-cluster or the default loading rules otherwise.
     #[arg(long)]
@@ -137,64 +193,72 @@ pub struct RunArgs {
     /// Path to registries.conf; empty means /app/config/registries.conf when it exists.
     #[arg(long, default_value = "")]
     pub registries_conf_path: String,
-    /// Applications processed in parallel.
-    #[arg(long, env = "MAX_CONCURRENT_APPS", default_value_t = 10)]
+    /// Applications processed in parallel [env: MAX_CONCURRENT_APPS, 1..100].
+    #[arg(long, default_value_t = 10)]
     pub max_concurrent_apps: usize,
     /// ImageUpdaters processed at once; with `--max-concurrent-apps` it bounds how many
-    /// Applications one pass works on at the same time (their product, as in the original).
-    #[arg(long, env = "MAX_CONCURRENT_RECONCILES", default_value_t = 1)]
+    /// Applications one pass works on at the same time (their product, as in the original)
+    /// [env: MAX_CONCURRENT_RECONCILES, 1..10].
+    #[arg(long, default_value_t = 1)]
     pub max_concurrent_reconciles: usize,
     /// Hold the `c21b75f2.argoproj.io` Lease before writing anything, so that only one replica
     /// writes at a time.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1,
-          default_missing_value = "true", require_equals = true)]
+    #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub leader_election: bool,
     /// Namespace of the Lease; empty means the updater's own namespace.
     #[arg(long, default_value = "")]
     pub leader_election_namespace: String,
     /// Keep `/readyz` failing until the first pass has filled the tag and metadata caches.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1,
-          default_missing_value = "true", require_equals = true)]
+    #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub warmup_cache: bool,
     /// Serve metrics over HTTPS with Kubernetes authentication (not built: metrics are plain
     /// HTTP, and `--metrics-secure=true` is refused).
-    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1,
-          default_missing_value = "true", require_equals = true)]
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub metrics_secure: bool,
     /// Argo CD's namespace (repository credentials, the `.argocd-source` naming rule); empty
-    /// means the kube client's namespace.
-    #[arg(long, env = "ARGOCD_NAMESPACE", default_value = "")]
+    /// means the kube client's namespace [env: ARGOCD_NAMESPACE].
+    #[arg(long, default_value = "")]
     pub argocd_namespace: String,
-    /// Namespaces to process: empty for the updater's own, `*` for all, or `a,b`.
-    #[arg(long, env = "IMAGE_UPDATER_WATCH_NAMESPACES", default_value = "")]
+    /// Namespaces to process: empty for the updater's own, `*` for all, or `a,b`
+    /// [env: IMAGE_UPDATER_WATCH_NAMESPACES].
+    #[arg(long, default_value = "")]
     pub watch_namespaces: String,
-    /// Do not create Kubernetes events.
-    #[arg(long)]
+    /// Do not create Kubernetes events [env: IMAGE_UPDATER_KUBE_EVENTS, inverted: `false`
+    /// disables them].
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub disable_kube_events: bool,
-    /// Commit author and committer name.
-    #[arg(long, env = "GIT_COMMIT_USER", default_value = "argocd-image-updater")]
+    /// Commit author and committer name [env: GIT_COMMIT_USER].
+    #[arg(long, default_value = "argocd-image-updater")]
     pub git_commit_user: String,
-    /// Commit author and committer email.
-    #[arg(long, env = "GIT_COMMIT_EMAIL", default_value = "noreply@argoproj.io")]
+    /// Commit author and committer email [env: GIT_COMMIT_EMAIL].
+    #[arg(long, default_value = "noreply@argoproj.io")]
     pub git_commit_email: String,
-    /// Signing key: an OpenPGP key id, or the path of an SSH private key.
-    #[arg(long, env = "GIT_COMMIT_SIGNING_KEY", default_value = "")]
+    /// Signing key: an OpenPGP key id, or the path of an SSH private key
+    /// [env: GIT_COMMIT_SIGNING_KEY].
+    #[arg(long, default_value = "")]
     pub git_commit_signing_key: String,
-    /// Signing method: openpgp or ssh.
-    #[arg(long, env = "GIT_COMMIT_SIGNING_METHOD", default_value = "openpgp")]
+    /// Signing method: openpgp or ssh [env: GIT_COMMIT_SIGNING_METHOD].
+    #[arg(long, default_value = "openpgp")]
     pub git_commit_signing_method: String,
-    /// Add a Signed-off-by trailer to commits.
-    #[arg(long)]
+    /// Add a Signed-off-by trailer to commits [env: GIT_COMMIT_SIGN_OFF].
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub git_commit_sign_off: bool,
     /// Commit message template; the default template when the file is missing.
     #[arg(long, default_value = "/app/config/commit.template")]
     pub git_commit_message_path: PathBuf,
-    /// How commits are made: git (the GitHub API method is not built yet).
-    #[arg(long, env = "GIT_COMMIT_METHOD", default_value = "git")]
+    /// How commits are made: git (the GitHub API method is not built yet)
+    /// [env: GIT_COMMIT_METHOD].
+    #[arg(long, default_value = "git")]
     pub git_commit_method: String,
     /// v0.x mode: no ImageUpdater resources; every Application of the watched namespaces that
     /// carries the `image-list` annotation is updated from its annotations.
-    #[arg(long)]
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub legacy_annotations: bool,
     /// Legacy mode: only Applications whose name matches one of these globs.
     #[arg(long)]
@@ -202,7 +266,11 @@ pub struct RunArgs {
     /// Legacy mode: only Applications matching this label selector (`k=v,k2!=v,k3 in (a,b)`).
     #[arg(long)]
     pub match_application_label: Option<String>,
-    /// Where manifest metadata and git working copies are kept across runs.
-    #[arg(long, env = crate::settings::ENV_CACHE_DIR)]
+    /// Where manifest metadata and git working copies are kept across runs
+    /// [env: IMAGE_UPDATER_CACHE_DIR].
+    #[arg(long)]
     pub cache_dir: Option<PathBuf>,
+    /// The env values ignored while seeding the flags (§2.1), logged once logging is set up.
+    #[arg(skip)]
+    pub env_warnings: Vec<String>,
 }

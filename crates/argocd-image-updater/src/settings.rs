@@ -162,14 +162,8 @@ pub fn ssh_known_hosts() -> Option<String> {
     Some(text)
 }
 
-/// `IMAGE_UPDATER_KUBE_EVENTS` (ConfigMap `kube.events`) as a bool, `None` when unset or not
-/// `true`/`false` (§2.1). Deliberate difference: `false` disables events; in the original
-/// `true` disabled them.
-pub fn kube_events_env() -> Option<bool> {
-    let value = std::env::var("IMAGE_UPDATER_KUBE_EVENTS").ok()?;
-    match value.trim().to_ascii_lowercase().as_str() {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
-    }
+/// The process environment's value of `name` (unset or not UTF-8: `None`); the lookup the
+/// flags are seeded through (`cli::env` applies the original's rules to it).
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }

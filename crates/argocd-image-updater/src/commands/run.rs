@@ -33,6 +33,9 @@ use crate::telemetry;
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let level = telemetry::parse_level(&args.loglevel).map_err(Failure::bad_input)?;
     telemetry::init(level, &args.logformat).map_err(Failure::bad_input)?;
+    for warning in &args.env_warnings {
+        tracing::warn!("{warning}");
+    }
     check_flags(args).map_err(Failure::bad_input)?;
     updater_registry::install_crypto_provider();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -287,9 +290,9 @@ fn pass_settings(args: &RunArgs, argocd_namespace: String) -> anyhow::Result<Pas
     })
 }
 
-/// Events unless `--disable-kube-events` or `IMAGE_UPDATER_KUBE_EVENTS=false`.
+/// Events unless `--disable-kube-events` (seeded by `IMAGE_UPDATER_KUBE_EVENTS=false`).
 fn events_enabled(args: &RunArgs) -> bool {
-    !args.disable_kube_events && settings::kube_events_env() != Some(false)
+    !args.disable_kube_events
 }
 
 fn legacy_filter(args: &RunArgs) -> anyhow::Result<Option<LegacyFilter>> {
