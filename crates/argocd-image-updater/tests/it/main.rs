@@ -1,6 +1,7 @@
 //! End-to-end tests of the `argocd-image-updater` binary: real process, real files, stdout and
 //! exit codes checked.
 
+mod controller;
 mod registry_cmd;
 mod run_flags;
 mod run_once;

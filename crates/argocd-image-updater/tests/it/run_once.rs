@@ -3,8 +3,8 @@
 //! scenario: what is in the cluster, the registry and git, the run, and what must have changed
 //! (spec sections of `upstream-behaviour.md` cited where the expectation is not obvious).
 
-mod fixture;
-mod objects;
+pub(crate) mod fixture;
+pub(crate) mod objects;
 
 use serde_json::{Value, json};
 use updater_testkit::git::{BareRepo, HttpGitServer, SshGitServer};
@@ -33,14 +33,14 @@ fn default_message(app: &str, image: &str, old: &str, new: &str) -> String {
 }
 
 /// The Helm parameter `name` = `value` as the `argocd` method writes it (§7.1: forceString).
-fn forced(name: &str, value: &str) -> Value {
+pub(crate) fn forced(name: &str, value: &str) -> Value {
     json!({"name": name, "value": value, "forceString": true})
 }
 
 /// `team-a/web`: a Helm app running `org/web:1.0.0` with an unrelated parameter and a spec
 /// field from a newer Argo CD, next to `team-a/other` which the pattern does not select; the
 /// ImageUpdater `team-a/web-updater` follows `org/web:~1`. The registry has [`TAGS`].
-async fn seed_web_in_team_a(cluster: &Cluster) -> Value {
+pub(crate) async fn seed_web_in_team_a(cluster: &Cluster) -> Value {
     cluster.seed_tags("org/web", &TAGS).await;
     let web = cluster.image("org/web");
     let app = App::helm("team-a", "web")
@@ -1045,129 +1045,6 @@ async fn a_hundred_applications_list_each_repository_once() {
         let status = &cluster.updater(namespace, "updater")["status"];
         assert_eq!(status["applicationsMatched"], 50, "{namespace}");
     }
-}
-
-/// A free loopback port for the probe server (released just before the binary binds it).
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-/// The raw response of `GET http://127.0.0.1:<port><path>`, `None` while nothing listens.
-fn fetch(port: u16, path: &str) -> Option<String> {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    Some(response)
-}
-
-/// The status code of `GET http://127.0.0.1:<port><path>`, `None` while nothing listens.
-fn probe(port: u16, path: &str) -> Option<u16> {
-    fetch(port, path)?.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// The value of the sample line starting with `series` (name and labels) in metrics text.
-fn sample(text: &str, series: &str) -> f64 {
-    let line = text.lines().find(|line| line.starts_with(series));
-    let line = line.unwrap_or_else(|| panic!("no `{series}` in\n{text}"));
-    line.rsplit(' ').next().unwrap().parse().unwrap()
-}
-
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !done() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-}
-
-/// §2.2: without `--once`, a pass runs every `--interval` (requeued after each pass), the
-/// probes say ready after the first pass, and SIGTERM stops the process cleanly (exit 0).
-#[tokio::test]
-async fn without_once_passes_repeat_every_interval_until_sigterm() {
-    let cluster = Cluster::start();
-    seed_web_in_team_a(&cluster).await;
-    let port = free_port();
-    let metrics_port = free_port();
-    let cache = tempfile::tempdir().unwrap();
-    let binary = assert_cmd::cargo::cargo_bin("argocd-image-updater");
-    let child = std::process::Command::new(binary)
-        .args([
-            "run",
-            "--interval",
-            "1s",
-            "--loglevel",
-            "info",
-            "--watch-namespaces",
-            "*",
-        ])
-        .args(["--argocd-namespace", ARGOCD_NS])
-        .args(["--health-probe-bind-address", &format!("127.0.0.1:{port}")])
-        .args([
-            "--metrics-bind-address",
-            &format!("127.0.0.1:{metrics_port}"),
-        ])
-        .arg("--kubeconfig")
-        .arg(cluster.kubeconfig())
-        .arg("--registries-conf-path")
-        .arg(cluster.registries_conf())
-        .arg("--cache-dir")
-        .arg(cache.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for("the probes", || probe(port, "/healthz") == Some(200));
-    wait_for("readiness", || probe(port, "/readyz") == Some(200));
-    let status_writes = || {
-        let writes = cluster.writes().into_iter();
-        writes
-            .filter(|w| w.path.ends_with("/web-updater/status"))
-            .count()
-    };
-    wait_for("three passes", || status_writes() >= 3);
-    let metrics = fetch(metrics_port, "/metrics").expect("metrics are served");
-    let cr = r#"{image_updater_cr_name="web-updater",image_updater_cr_namespace="team-a"}"#;
-    let updated = format!("argocd_image_updater_images_updated_total{cr}");
-    assert_eq!(
-        sample(&metrics, &updated),
-        1.0,
-        "one update over all passes"
-    );
-    let watched = format!("argocd_image_updater_images_watched_total{cr}");
-    assert_eq!(sample(&metrics, &watched), 1.0);
-    assert!(sample(&metrics, "argocd_image_updater_k8s_api_requests_total") >= 9.0);
-    assert!(sample(&metrics, "argocd_image_updater_registry_requests_total{") >= 3.0);
-    assert!(
-        sample(
-            &metrics,
-            "argocd_image_updater_cycle_duration_seconds_count"
-        ) >= 3.0
-    );
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("shutdown requested"), "{stderr}");
-    // The first pass patched the Application; later passes found it up to date.
-    assert_eq!(cluster.app_writes("team-a", "web").len(), 1, "{stderr}");
-    let parameters = &cluster.app("team-a", "web")["spec"]["source"]["helm"]["parameters"];
-    assert!(
-        parameters
-            .as_array()
-            .unwrap()
-            .contains(&forced("image.tag", "1.2.0"))
-    );
 }
 
 /// One Application whose file cannot be rendered in the checkout (its values file is missing)
