@@ -8,6 +8,8 @@ mod commands;
 mod controller;
 mod failure;
 mod health;
+#[cfg(test)]
+mod install_tests;
 mod leader;
 mod metrics;
 mod pipeline;

@@ -162,6 +162,13 @@ impl FakeApiServer {
         lock(&self.shared.store).compact();
     }
 
+    /// Ends every open watch (their responses end, as when the apiserver restarts or a proxy
+    /// times out); clients resume from their last resourceVersion, or re-list after a
+    /// [`Self::compact`].
+    pub fn drop_watches(&self) {
+        lock(&self.shared.store).drop_watches();
+    }
+
     /// Every request received so far, oldest first.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
         lock(&self.shared.log).clone()

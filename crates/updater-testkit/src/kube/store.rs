@@ -68,6 +68,8 @@ pub(crate) struct Store {
     /// Distinguishes uids of different fakes.
     seed: u64,
     changes: broadcast::Sender<Arc<Change>>,
+    /// Bumped to end every open watch (see [`Store::drop_watches`]).
+    drops: tokio::sync::watch::Sender<u64>,
 }
 
 impl Store {
@@ -85,6 +87,7 @@ impl Store {
             sequence: 0,
             seed,
             changes: broadcast::channel(HISTORY_LIMIT).0,
+            drops: tokio::sync::watch::channel(0).0,
         }
     }
 
@@ -125,6 +128,16 @@ impl Store {
     /// Live changes from now on.
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<Arc<Change>> {
         self.changes.subscribe()
+    }
+
+    /// Changes when the open watches must end.
+    pub(crate) fn drop_signal(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.drops.subscribe()
+    }
+
+    /// Ends every open watch, as an apiserver restart or a load balancer timeout would.
+    pub(crate) fn drop_watches(&self) {
+        self.drops.send_modify(|drops| *drops += 1);
     }
 
     /// The kept changes newer than `since`, or `410 Expired` if some of them were dropped.

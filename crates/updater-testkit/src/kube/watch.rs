@@ -142,6 +142,8 @@ struct Opening {
     receiver: broadcast::Receiver<Arc<Change>>,
     /// The resourceVersion the watch starts after.
     from: u64,
+    /// Ends the watch when it changes.
+    dropped: tokio::sync::watch::Receiver<u64>,
 }
 
 /// Opens a watch on `resource`.
@@ -169,6 +171,7 @@ pub(crate) fn start(
     };
     // Subscribing before the lock is released means no change falls between replay and live.
     let receiver = guard.subscribe();
+    let dropped = guard.drop_signal();
     drop(guard);
     if options.initial_end {
         head.push(bookmark(resource, from, true));
@@ -178,6 +181,7 @@ pub(crate) fn start(
         backlog,
         receiver,
         from,
+        dropped,
     };
     Ok(respond(events(opening, filter, &options, resource)))
 }
@@ -195,6 +199,7 @@ fn events(
         backlog,
         receiver,
         from,
+        mut dropped,
     } = opening;
     let position = Arc::new(AtomicU64::new(from));
     let seen = Arc::clone(&position);
@@ -207,9 +212,15 @@ fn events(
         });
     let timeout = options.timeout;
     let deadline = async move {
-        match timeout {
-            Some(timeout) => tokio::time::sleep(timeout).await,
-            None => future::pending().await,
+        let timed_out = async {
+            match timeout {
+                Some(timeout) => tokio::time::sleep(timeout).await,
+                None => future::pending().await,
+            }
+        };
+        tokio::select! {
+            () = timed_out => {}
+            _ = dropped.changed() => {}
         }
     };
     let (resource, bookmarks) = (resource.clone(), options.bookmarks);
