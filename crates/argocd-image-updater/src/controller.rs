@@ -7,6 +7,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use tokio::sync::Notify;
+
 use crate::health::HealthState;
 use crate::pipeline::{self, AppSource, Services};
 
@@ -19,13 +21,16 @@ pub struct LoopEnd {
     pub failed_passes: u64,
 }
 
-/// Runs passes every `interval` until `shutdown` completes; an interval of zero runs one pass
-/// and then waits for the shutdown.
+/// Runs passes every `interval` until `shutdown` completes; a notification on `wake` (an
+/// ImageUpdater created or changed) starts the next pass at once, and one arriving during a
+/// pass starts another right after it. An interval of zero runs one pass and then waits for a
+/// wake or the shutdown.
 pub async fn run_loop<S: AppSource>(
     services: &Services,
     source: &S,
     interval: Duration,
     health: &HealthState,
+    wake: &Notify,
     shutdown: impl Future<Output = ()>,
 ) -> LoopEnd {
     let mut shutdown = std::pin::pin!(shutdown);
@@ -33,6 +38,9 @@ pub async fn run_loop<S: AppSource>(
         passes: 0,
         failed_passes: 0,
     };
+    if interval.is_zero() {
+        tracing::info!("interval 0: passes run only when an ImageUpdater changes");
+    }
     loop {
         tokio::select! {
             () = shutdown.as_mut() => return end,
@@ -49,16 +57,20 @@ pub async fn run_loop<S: AppSource>(
         if stopping {
             return end;
         }
-        if interval.is_zero() {
-            tracing::info!("interval 0: no further passes");
-            shutdown.as_mut().await;
-            return end;
-        }
         tokio::select! {
             () = shutdown.as_mut() => return end,
-            () = tokio::time::sleep(interval) => {}
+            () = next_interval(interval) => {}
+            () = wake.notified() => {}
         }
     }
+}
+
+/// Completes after `interval`; never for an interval of zero.
+async fn next_interval(interval: Duration) {
+    if interval.is_zero() {
+        std::future::pending::<()>().await;
+    }
+    tokio::time::sleep(interval).await;
 }
 
 /// Awaits `pass`; a shutdown meanwhile is noted and the pass still finishes.

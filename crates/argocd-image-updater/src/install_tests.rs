@@ -109,6 +109,7 @@ const EXPECTED_GRANTS: &[&str] = &[
     "ClusterRole/argocd-image-updater: argoproj.io/applications patch",
     "ClusterRole/argocd-image-updater: argocd-image-updater.argoproj.io/imageupdaters get",
     "ClusterRole/argocd-image-updater: argocd-image-updater.argoproj.io/imageupdaters list",
+    "ClusterRole/argocd-image-updater: argocd-image-updater.argoproj.io/imageupdaters watch",
     "ClusterRole/argocd-image-updater: argocd-image-updater.argoproj.io/imageupdaters/status patch",
     "ClusterRole/argocd-image-updater: core/events create",
     "ClusterRole/argocd-image-updater: core/secrets get",

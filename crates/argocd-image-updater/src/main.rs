@@ -15,6 +15,7 @@ mod metrics;
 mod pipeline;
 mod settings;
 mod telemetry;
+mod wake;
 
 use std::process::ExitCode;
 

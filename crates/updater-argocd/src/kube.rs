@@ -14,6 +14,7 @@ mod list;
 mod merge;
 mod retry;
 mod secrets;
+mod spec_watch;
 mod updaters;
 
 #[cfg(test)]
@@ -28,6 +29,7 @@ pub use event::{
 pub use list::Listed;
 pub use retry::{RETRY_ATTEMPTS, RETRY_DELAY};
 pub use secrets::KubeSecrets;
+pub use spec_watch::{SpecEvent, SpecVersion};
 
 use crate::secrets::BoxError;
 

@@ -123,7 +123,13 @@ async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
         servers.push(tokio::spawn(health::serve(addr, router, stopped)));
     }
     let shutdown = controller::shutdown_signal();
-    let end = controller::run_loop(&services, &source, interval, &health, shutdown).await;
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let watch = (!args.legacy_annotations)
+        .then(|| crate::wake::spawn(&source.client, &source.scope, wake.clone()));
+    let end = controller::run_loop(&services, &source, interval, &health, &wake, shutdown).await;
+    if let Some(watch) = watch {
+        watch.abort();
+    }
     if let Some(election) = election {
         election.resign().await;
     }

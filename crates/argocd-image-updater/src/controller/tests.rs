@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot};
 use tokio::time::Instant;
 use updater_argocd::secrets::InMemorySecrets;
 use updater_core::crd::ImageUpdaterStatus;
@@ -114,9 +114,16 @@ async fn a_pass_runs_at_once_then_an_interval_after_each_pass_ended() {
         tokio::time::sleep(Duration::from_secs(400)).await;
         let _ = stop.send(());
     });
-    let end = run_loop(&services, &source, interval, &health, async {
-        let _ = stopped.await;
-    })
+    let end = run_loop(
+        &services,
+        &source,
+        interval,
+        &health,
+        &Notify::new(),
+        async {
+            let _ = stopped.await;
+        },
+    )
     .await;
     stopper.await.unwrap();
     let secs: Vec<u64> = loads
@@ -145,6 +152,7 @@ async fn a_shutdown_between_passes_exits_without_another_pass() {
         &source,
         Duration::from_secs(60),
         &health,
+        &Notify::new(),
         tokio::time::sleep(Duration::from_secs(30)),
     )
     .await;
@@ -164,6 +172,7 @@ async fn interval_zero_runs_once_and_waits_for_the_shutdown() {
         &source,
         Duration::ZERO,
         &health,
+        &Notify::new(),
         tokio::time::sleep(Duration::from_secs(3600)),
     )
     .await;
@@ -187,6 +196,7 @@ async fn a_shutdown_during_a_pass_lets_it_finish_then_exits() {
         &source,
         Duration::from_secs(60),
         &health,
+        &Notify::new(),
         tokio::time::sleep(Duration::from_secs(50)),
     )
     .await;
@@ -226,6 +236,7 @@ async fn passes_run_only_while_this_replica_leads() {
         &source,
         Duration::from_secs(120),
         &health,
+        &Notify::new(),
         tokio::time::sleep(Duration::from_secs(600)),
     )
     .await;
@@ -238,4 +249,75 @@ async fn passes_run_only_while_this_replica_leads() {
         .collect();
     assert_eq!(secs, [50, 180, 500]);
     assert_eq!(end.passes, 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wake_starts_a_pass_at_once_and_one_during_a_pass_starts_another_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let services = services(dir.path());
+    let (source, loads) = recorder(Duration::from_secs(10));
+    let health = HealthState::new(true, Leadership::unconditional());
+    let wake = Arc::new(Notify::new());
+    let waker = tokio::spawn({
+        let wake = wake.clone();
+        async move {
+            // Between passes at 30 s; during the pass starting then, at 35 s.
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            wake.notify_one();
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            wake.notify_one();
+        }
+    });
+    let end = run_loop(
+        &services,
+        &source,
+        Duration::from_secs(120),
+        &health,
+        &wake,
+        tokio::time::sleep(Duration::from_secs(200)),
+    )
+    .await;
+    waker.await.unwrap();
+    let secs: Vec<u64> = loads
+        .lock()
+        .unwrap()
+        .iter()
+        .map(Duration::as_secs)
+        .collect();
+    // 0; woken at 30; woken during it, so again at 40; then the interval: 170.
+    assert_eq!(secs, [0, 30, 40, 170]);
+    assert_eq!(end.passes, 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_interval_zero_only_wakes_start_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let services = services(dir.path());
+    let (source, loads) = recorder(Duration::from_secs(1));
+    let health = HealthState::new(true, Leadership::unconditional());
+    let wake = Arc::new(Notify::new());
+    let waker = tokio::spawn({
+        let wake = wake.clone();
+        async move {
+            tokio::time::sleep(Duration::from_secs(500)).await;
+            wake.notify_one();
+        }
+    });
+    run_loop(
+        &services,
+        &source,
+        Duration::ZERO,
+        &health,
+        &wake,
+        tokio::time::sleep(Duration::from_secs(3600)),
+    )
+    .await;
+    waker.await.unwrap();
+    let secs: Vec<u64> = loads
+        .lock()
+        .unwrap()
+        .iter()
+        .map(Duration::as_secs)
+        .collect();
+    assert_eq!(secs, [0, 500]);
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 use super::run_once::fixture::{ARGOCD_NS, Cluster};
+use super::run_once::objects::{App, app_ref, helm_image, image_updater};
 use super::run_once::{forced, seed_web_in_team_a};
 
 /// A replica of the controller: the binary running `run --interval 1s` with its log in a file.
@@ -22,15 +23,21 @@ struct Replica {
 }
 
 impl Replica {
-    /// Starts a replica whose pod name (`HOSTNAME`) is `name`, with its own cache directory.
+    /// Starts a replica whose pod name (`HOSTNAME`) is `name`, with its own cache directory,
+    /// running a pass every second.
     fn start(cluster: &Cluster, name: &str) -> Self {
+        Self::with_interval(cluster, name, "1s")
+    }
+
+    /// [`Self::start`] with another `--interval`.
+    fn with_interval(cluster: &Cluster, name: &str, interval: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("stderr.log");
         let probe_port = free_port();
         let metrics_port = free_port();
         let binary = assert_cmd::cargo::cargo_bin("argocd-image-updater");
         let child = Command::new(binary)
-            .args(["run", "--interval", "1s", "--loglevel", "info"])
+            .args(["run", "--interval", interval, "--loglevel", "info"])
             .args(["--watch-namespaces", "*", "--argocd-namespace", ARGOCD_NS])
             .arg(format!(
                 "--health-probe-bind-address=127.0.0.1:{probe_port}"
@@ -120,15 +127,23 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 
 /// The `image.tag` parameter of `team-a/web`.
 fn web_tag(cluster: &Cluster) -> String {
-    let app = cluster.app("team-a", "web");
-    let parameters = app["spec"]["source"]["helm"]["parameters"]
-        .as_array()
-        .unwrap();
-    let tag = parameters
-        .iter()
-        .find(|p| p["name"] == "image.tag")
-        .unwrap();
-    tag["value"].as_str().unwrap().to_owned()
+    tag_of(cluster, "web").expect("web has an image.tag parameter")
+}
+
+/// The `image.tag` parameter of the Application `team-a/<name>`, if it has one.
+fn tag_of(cluster: &Cluster, name: &str) -> Option<String> {
+    let app = cluster.app("team-a", name);
+    let parameters = app["spec"]["source"]["helm"]["parameters"].as_array()?;
+    let tag = parameters.iter().find(|p| p["name"] == "image.tag")?;
+    tag["value"].as_str().map(str::to_owned)
+}
+
+/// An ImageUpdater `team-a/<app>-updater` following `org/web:~1` for the Application `app`.
+fn updater_for(cluster: &Cluster, app: &str) -> serde_json::Value {
+    let web = cluster.image("org/web");
+    let image = helm_image("web", &format!("{web}:~1"), "image.name", "image.tag");
+    let spec = serde_json::json!({"applicationRefs": [app_ref(app, vec![image])]});
+    image_updater("team-a", &format!("{app}-updater"), spec)
 }
 
 /// How many passes ended with a status write of `team-a/web-updater`.
@@ -274,4 +289,48 @@ async fn passes_recover_after_the_api_server_answered_errors() {
     let (status, log) = replica.terminate();
     assert!(status.success(), "{log}");
     assert_eq!(cluster.app_writes("team-a", "web").len(), 1, "{log}");
+}
+
+/// The original reconciles an ImageUpdater as soon as it is created or changed: with a one-hour
+/// interval, a new ImageUpdater still gets its pass within seconds, also after the watch was
+/// dropped and its resourceVersion expired (the watcher re-lists and sees the new one).
+#[tokio::test]
+async fn a_new_image_updater_gets_a_pass_at_once_even_after_the_watch_dropped() {
+    let cluster = Cluster::start();
+    seed_web_in_team_a(&cluster).await;
+    let replica = Replica::with_interval(&cluster, "updater-0", "1h");
+    wait_for("the first pass", || web_tag(&cluster) == "1.2.0");
+    assert_eq!(tag_of(&cluster, "other"), None);
+
+    cluster.add_updater(updater_for(&cluster, "other"));
+    wait_for("the pass for the new ImageUpdater", || {
+        tag_of(&cluster, "other").as_deref() == Some("1.2.0")
+    });
+
+    cluster.api.drop_watches();
+    cluster.api.compact();
+    let web = cluster.image("org/web");
+    let third = App::helm("team-a", "third")
+        .running(&[&format!("{web}:1.0.0")])
+        .build();
+    cluster.add_app(third);
+    cluster.add_updater(updater_for(&cluster, "third"));
+    wait_for("the pass after the watch came back", || {
+        tag_of(&cluster, "third").as_deref() == Some("1.2.0")
+    });
+    let (status, log) = replica.terminate();
+    assert!(status.success(), "{log}");
+    assert!(
+        log.contains("ImageUpdater team-a/other-updater created: a pass starts now"),
+        "{log}"
+    );
+    assert!(
+        log.contains("ImageUpdater team-a/third-updater created: a pass starts now"),
+        "{log}"
+    );
+    assert_eq!(
+        log.matches("summary:").count(),
+        3,
+        "three passes, no more\n{log}"
+    );
 }
