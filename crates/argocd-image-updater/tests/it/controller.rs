@@ -35,7 +35,11 @@ impl Replica {
         let log = dir.path().join("stderr.log");
         let probe_port = free_port();
         let metrics_port = free_port();
-        let binary = assert_cmd::cargo::cargo_bin("argocd-image-updater");
+        // `UPDATER_BINARY` measures another build (e.g. the release one) in `rss_between_passes`.
+        let binary = std::env::var_os("UPDATER_BINARY").map_or_else(
+            || assert_cmd::cargo::cargo_bin("argocd-image-updater"),
+            PathBuf::from,
+        );
         let child = Command::new(binary)
             .args(["run", "--interval", interval, "--loglevel", "info"])
             .args(["--watch-namespaces", "*", "--argocd-namespace", ARGOCD_NS])
@@ -333,4 +337,71 @@ async fn a_new_image_updater_gets_a_pass_at_once_even_after_the_watch_dropped() 
         3,
         "three passes, no more\n{log}"
     );
+}
+
+/// The resident memory of `pid` from `/proc/<pid>/status`: (VmRSS, VmHWM) in KiB.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| -> u64 {
+        let line = status.lines().find(|l| l.starts_with(name)).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Not a test: a measurement for the install's resource requests (README, "Memory"). Run
+/// with `cargo test -p argocd-image-updater --test it -- --ignored --nocapture rss`;
+/// `RSS_APPS` sets the fleet size (default 500), `UPDATER_BINARY` the build measured (e.g.
+/// `target/release/argocd-image-updater`). Prints the RSS between passes.
+#[tokio::test]
+#[ignore = "a measurement, run on demand"]
+async fn rss_between_passes() {
+    let apps: usize = std::env::var("RSS_APPS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(500);
+    const REPOS: usize = 10;
+    let cluster = Cluster::start();
+    for r in 0..REPOS {
+        cluster
+            .seed_tags(&format!("org/svc-{r}"), &super::run_once::fixture::TAGS)
+            .await;
+    }
+    let mut refs = Vec::new();
+    for r in 0..REPOS {
+        let repo = cluster.image(&format!("org/svc-{r}"));
+        for k in 0..apps / REPOS {
+            let app = App::helm("team-a", &format!("svc-{r}-{k}"))
+                .running(&[&format!("{repo}:1.0.0")])
+                .build();
+            cluster.add_app(app);
+        }
+        let image = helm_image("svc", &format!("{repo}:~1"), "image.name", "image.tag");
+        refs.push(app_ref(&format!("svc-{r}-*"), vec![image]));
+    }
+    let spec = serde_json::json!({"applicationRefs": refs});
+    cluster.add_updater(image_updater("team-a", "updater", spec));
+    let replica = Replica::start(&cluster, "updater-0");
+    let pid = replica.child.id();
+    let passes = |cluster: &Cluster| {
+        let writes = cluster.writes().into_iter();
+        writes
+            .filter(|w| w.path.ends_with("/updater/status"))
+            .count()
+    };
+    println!("{apps} Applications, {REPOS} repositories, one ImageUpdater, 1 s interval");
+    println!("{:>6} {:>10} {:>10}", "pass", "RSS MiB", "peak MiB");
+    for pass in [1, 2, 5, 10, 20, 40, 60] {
+        wait_for("the pass", || passes(&cluster) >= pass);
+        // Sampled in the pause after the pass (its status write is its last request).
+        std::thread::sleep(Duration::from_millis(300));
+        let (rss, peak) = memory_kib(pid);
+        println!(
+            "{pass:>6} {:>10.1} {:>10.1}",
+            rss as f64 / 1024.0,
+            peak as f64 / 1024.0
+        );
+    }
+    let (status, log) = replica.terminate();
+    assert!(status.success(), "{log}");
 }
