@@ -272,11 +272,21 @@ async fn two_replicas_one_writer_and_a_handover_on_shutdown() {
 
 /// The API server fails the Application listing of several passes in a row (500s): those
 /// passes are logged as failed, the process keeps running, and the first pass after the API
-/// recovers does the update. Passes re-list everything, so no watch state can go stale.
+/// recovers does the update. Passes re-list everything, so no state can go stale. A second
+/// ImageUpdater follows a repository the registry does not have. `/metrics` then shows every
+/// documented series, the error counters included, with the values this history implies.
 #[tokio::test]
 async fn passes_recover_after_the_api_server_answered_errors() {
     let cluster = Cluster::start();
     seed_web_in_team_a(&cluster).await;
+    let missing = cluster.image("org/missing");
+    let image = helm_image("web", &format!("{missing}:~1"), "image.name", "image.tag");
+    let spec = serde_json::json!({"applicationRefs": [app_ref("lost", vec![image])]});
+    cluster.add_updater(image_updater("team-a", "broken", spec));
+    let lost = App::helm("team-a", "lost")
+        .running(&[&format!("{missing}:1.0.0")])
+        .build();
+    cluster.add_app(lost);
     for _ in 0..3 {
         cluster
             .api
@@ -284,15 +294,81 @@ async fn passes_recover_after_the_api_server_answered_errors() {
     }
     let replica = Replica::start(&cluster, "updater-0");
     wait_for("the update after recovery", || web_tag(&cluster) == "1.2.0");
+    let passes = status_writes(&cluster);
+    wait_for("another pass", || status_writes(&cluster) > passes);
     let log = replica.log();
     assert!(
         log.matches("cannot list applications").count() >= 3,
         "three failed passes\n{log}"
     );
     assert!(probe(replica.probe_port, "/healthz") == Some(200));
+    let metrics = fetch(replica.metrics_port, "/metrics").expect("metrics are served");
     let (status, log) = replica.terminate();
     assert!(status.success(), "{log}");
     assert_eq!(cluster.app_writes("team-a", "web").len(), 1, "{log}");
+
+    let web = r#"{image_updater_cr_name="web-updater",image_updater_cr_namespace="team-a"}"#;
+    let broken = r#"{image_updater_cr_name="broken",image_updater_cr_namespace="team-a"}"#;
+    let registry = format!(r#"{{registry="{}"}}"#, cluster.registry.url());
+    let at_least = |series: String, minimum: f64| {
+        let value = sample(&metrics, &series);
+        assert!(
+            value >= minimum,
+            "{series} = {value} < {minimum}\n{metrics}"
+        );
+    };
+    at_least(
+        format!("argocd_image_updater_applications_watched_total{web}"),
+        1.0,
+    );
+    at_least(
+        format!("argocd_image_updater_images_watched_total{web}"),
+        1.0,
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            &format!("argocd_image_updater_images_updated_total{web}")
+        ),
+        1.0
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            &format!("argocd_image_updater_images_errors_total{web}")
+        ),
+        0.0
+    );
+    at_least(
+        format!("argocd_image_updater_images_errors_total{broken}"),
+        2.0,
+    );
+    at_least(
+        format!("argocd_image_updater_registry_requests_total{registry}"),
+        2.0,
+    );
+    at_least(
+        format!("argocd_image_updater_registry_requests_failed_total{registry}"),
+        2.0,
+    );
+    at_least("argocd_image_updater_k8s_api_requests_total".into(), 10.0);
+    at_least("argocd_image_updater_k8s_api_errors_total".into(), 3.0);
+    at_least(
+        "argocd_image_updater_cycle_duration_seconds_count".into(),
+        5.0,
+    );
+    at_least(
+        "argocd_image_updater_registry_request_duration_seconds_count{".into(),
+        2.0,
+    );
+    at_least(
+        "argocd_image_updater_registry_requests_by_outcome_total{".into(),
+        1.0,
+    );
+    assert!(
+        metrics.contains("outcome=\"client_error\""),
+        "the missing repository's 404s\n{metrics}"
+    );
 }
 
 /// The original reconciles an ImageUpdater as soon as it is created or changed: with a one-hour
