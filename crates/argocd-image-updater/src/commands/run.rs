@@ -204,13 +204,19 @@ fn elect(
 async fn run_once(args: &RunArgs) -> Result<(), Failure> {
     let (mut services, source) = prepare(args).await?;
     let election = elect(args, &source, &mut services);
-    tokio::select! {
-        () = services.leadership.until_leading() => {}
-        () = controller::shutdown_signal() => {
+    if election.is_some() {
+        // Like the controller, a signal once the pass runs lets the pass finish.
+        let interrupted = tokio::select! {
+            () = services.leadership.until_leading() => false,
+            () = controller::shutdown_signal() => true,
+        };
+        if interrupted {
             if let Some(election) = election {
                 election.resign().await;
             }
-            return Err(Failure::failed(anyhow!("stopped while waiting for the lease")));
+            return Err(Failure::failed(anyhow!(
+                "stopped while waiting for the lease"
+            )));
         }
     }
     let report = pipeline::run_pass(&services, &source).await;
