@@ -266,6 +266,15 @@ pub struct RunArgs {
     /// Legacy mode: only Applications matching this label selector (`k=v,k2!=v,k3 in (a,b)`).
     #[arg(long)]
     pub match_application_label: Option<String>,
+    /// Standalone mode: read Application and ImageUpdater manifests from this directory or Git
+    /// repository (`URL[#ref[:path]]`) instead of the Kubernetes API; the `argocd` method then
+    /// edits the Application manifests in place (committed and pushed for a repository).
+    #[arg(long)]
+    pub manifests: Option<String>,
+    /// Standalone mode: a directory of secret files `<namespace>/<name>/<field>` serving the
+    /// `pullsecret:` and `secret:` registry credentials that a cluster would.
+    #[arg(long, requires = "manifests")]
+    pub secrets_dir: Option<PathBuf>,
     /// Where manifest metadata and git working copies are kept across runs
     /// [env: IMAGE_UPDATER_CACHE_DIR].
     #[arg(long)]

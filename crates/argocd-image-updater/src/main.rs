@@ -14,6 +14,7 @@ mod leader;
 mod metrics;
 mod pipeline;
 mod settings;
+mod standalone;
 mod telemetry;
 mod wake;
 

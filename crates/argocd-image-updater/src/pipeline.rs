@@ -109,7 +109,7 @@ async fn pass<S: AppSource>(services: &Services, source: &S) -> PassReport {
     let pass = updater_registry::cycle::CycleTags::new();
     let concurrency = services.settings.max_concurrent_apps.max(1);
     let mut results: Vec<update::AppResult> = stream::iter(&selection.works)
-        .map(|work| update::update_app(services, &pass, work))
+        .map(|work| update::update_app(services, source, &pass, work))
         .buffered(concurrency)
         .collect()
         .await;

@@ -25,9 +25,11 @@ use crate::failure::Failure;
 use crate::health::{self, HealthState};
 use crate::leader::{self, Leadership};
 use crate::metrics::{self, Metrics};
-use crate::pipeline::{self, CommitSettings, PassSettings, Services};
+use crate::pipeline::{self, AppSource, CommitSettings, PassSettings, Services};
 use crate::settings;
 use crate::telemetry;
+
+mod standalone;
 
 /// Runs `run`.
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
@@ -87,8 +89,32 @@ fn interval(args: &RunArgs) -> anyhow::Result<Duration> {
 }
 
 async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
+    let wake = Arc::new(tokio::sync::Notify::new());
+    if let Some(manifests) = &args.manifests {
+        let (services, source) = standalone::prepare(args, manifests)?;
+        return control(args, &services, &source, &wake).await;
+    }
     let (mut services, source) = prepare(args).await?;
     let election = elect(args, &source, &mut services);
+    let watch = (!args.legacy_annotations)
+        .then(|| crate::wake::spawn(&source.client, &source.scope, wake.clone()));
+    let result = control(args, &services, &source, &wake).await;
+    if let Some(watch) = watch {
+        watch.abort();
+    }
+    if let Some(election) = election {
+        election.resign().await;
+    }
+    result
+}
+
+/// Probes and metrics served while passes run every interval (and on `wake`), until SIGTERM.
+async fn control<S: AppSource>(
+    args: &RunArgs,
+    services: &Services,
+    source: &S,
+    wake: &tokio::sync::Notify,
+) -> Result<(), Failure> {
     let interval = interval(args).map_err(Failure::bad_input)?;
     if !interval.is_zero() && interval < Duration::from_secs(60) {
         tracing::warn!(
@@ -123,16 +149,7 @@ async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
         servers.push(tokio::spawn(health::serve(addr, router, stopped)));
     }
     let shutdown = controller::shutdown_signal();
-    let wake = Arc::new(tokio::sync::Notify::new());
-    let watch = (!args.legacy_annotations)
-        .then(|| crate::wake::spawn(&source.client, &source.scope, wake.clone()));
-    let end = controller::run_loop(&services, &source, interval, &health, &wake, shutdown).await;
-    if let Some(watch) = watch {
-        watch.abort();
-    }
-    if let Some(election) = election {
-        election.resign().await;
-    }
+    let end = controller::run_loop(services, source, interval, &health, wake, shutdown).await;
     let _ = stop_servers.send(true);
     for server in servers {
         match server.await {
@@ -162,7 +179,7 @@ async fn prepare(args: &RunArgs) -> Result<(Services, ClusterSource), Failure> {
         None => WatchScope::All,
         Some(list) => WatchScope::Namespaces(list),
     };
-    let services = services(args, &client).map_err(Failure::bad_input)?;
+    let services = cluster_services(args, &client).map_err(Failure::bad_input)?;
     let source = ClusterSource {
         client,
         scope,
@@ -202,6 +219,10 @@ fn elect(
 }
 
 async fn run_once(args: &RunArgs) -> Result<(), Failure> {
+    if let Some(manifests) = &args.manifests {
+        let (services, source) = standalone::prepare(args, manifests)?;
+        return conclude(pipeline::run_pass(&services, &source).await);
+    }
     let (mut services, source) = prepare(args).await?;
     let election = elect(args, &source, &mut services);
     if election.is_some() {
@@ -223,6 +244,11 @@ async fn run_once(args: &RunArgs) -> Result<(), Failure> {
     if let Some(election) = election {
         election.resign().await;
     }
+    conclude(report)
+}
+
+/// The end of a `--once` run: the summary on stdout, exit code 1 when anything failed.
+fn conclude(report: pipeline::PassReport) -> Result<(), Failure> {
     tracing::info!("{}", report.registry_line());
     println!("{}", report.summary_line());
     if report.errors > 0 {
@@ -242,16 +268,25 @@ async fn connect(kubeconfig: Option<&Path>) -> anyhow::Result<ClusterClient> {
     client.context("cannot connect to the kubernetes api")
 }
 
-fn services(args: &RunArgs, client: &ClusterClient) -> anyhow::Result<Services> {
+fn cluster_services(args: &RunArgs, client: &ClusterClient) -> anyhow::Result<Services> {
     let argocd_namespace = match args.argocd_namespace.trim() {
         "" => client.default_namespace().to_owned(),
         namespace => namespace.to_owned(),
     };
     let secrets: Arc<dyn SecretStore> = Arc::new(client.secrets());
     let registry_secrets: Arc<dyn SecretSource> = Arc::new(StoreSecrets::new(secrets.clone()));
+    services(args, argocd_namespace, secrets, Some(registry_secrets))
+}
+
+/// The services of a pass; `registry_secrets` serves `pullsecret:` and `secret:` credentials.
+pub(crate) fn services(
+    args: &RunArgs,
+    argocd_namespace: String,
+    secrets: Arc<dyn SecretStore>,
+    registry_secrets: Option<Arc<dyn SecretSource>>,
+) -> anyhow::Result<Services> {
     let table = settings::load_registries(Path::new(&args.registries_conf_path))?;
-    let cache_dir = settings::cache_dir(args.cache_dir.as_deref())
-        .unwrap_or_else(|| std::env::temp_dir().join("argocd-image-updater"));
+    let cache_dir = cache_dir(args);
     let cache = MetadataCache::persistent(
         cache_dir.join("metadata"),
         settings::METADATA_CACHE_MAX_FILES,
@@ -267,7 +302,7 @@ fn services(args: &RunArgs, client: &ClusterClient) -> anyhow::Result<Services> 
         settings: pass_settings(args, argocd_namespace)?,
         registries: pipeline::registry::RegistryPool::new(
             table,
-            Some(registry_secrets),
+            registry_secrets,
             cache,
             registry_options,
         ),
@@ -276,6 +311,12 @@ fn services(args: &RunArgs, client: &ClusterClient) -> anyhow::Result<Services> 
         metrics,
         leadership: Leadership::unconditional(),
     })
+}
+
+/// Where caches and working copies live across runs.
+fn cache_dir(args: &RunArgs) -> std::path::PathBuf {
+    settings::cache_dir(args.cache_dir.as_deref())
+        .unwrap_or_else(|| std::env::temp_dir().join("argocd-image-updater"))
 }
 
 fn pass_settings(args: &RunArgs, argocd_namespace: String) -> anyhow::Result<PassSettings> {

@@ -11,6 +11,7 @@ use updater_core::application::{
 use updater_core::plan::{
     GitBatchPlan, GitDestination, PlannedApp, commit_message_data, group_git, render_write_branch,
 };
+use updater_core::render::app_manifest::{ManifestTarget, edit_application};
 use updater_core::render::helm_values::{HelmValuesImage, render_helm_values};
 use updater_core::render::kustomization::{
     KUSTOMIZATION_FILE_NAMES, KustomizeImage, render_kustomization,
@@ -21,7 +22,7 @@ use updater_git::{Batch, BatchOutcome, FileEdit, GitCredentialSource, GitError};
 
 use super::Services;
 use super::source::AppSource;
-use super::target::GitPlan;
+use super::target::{AppPlan, GitPlan, GitTarget, ManifestFile};
 use super::update::{AppResult, ImageDone, ImageOutcome};
 use super::writeback::announce;
 use crate::adapters::AppGitCredentials;
@@ -254,7 +255,11 @@ fn file_edit(result: &AppResult) -> anyhow::Result<FileEdit> {
         .as_ref()
         .ok_or_else(|| anyhow!("no write plan"))?;
     let git = plan.git.as_ref().ok_or_else(|| anyhow!("no git plan"))?;
-    match &git.target {
+    let target = match &git.target {
+        GitTarget::File(target) => target,
+        GitTarget::Manifest(manifest) => return Ok(manifest_edit(result, plan, manifest)),
+    };
+    match target {
         ResolvedTarget::OverrideFile { path } => {
             let update = source_override(result, plan.source_type, plan.source_index);
             Ok(FileEdit::new(path.clone(), move |current| {
@@ -272,6 +277,25 @@ fn file_edit(result: &AppResult) -> anyhow::Result<FileEdit> {
             }))
         }
     }
+}
+
+/// Standalone mode's `argocd` method: the Application manifest made to hold the edited
+/// source's lists, in place.
+fn manifest_edit(result: &AppResult, plan: &AppPlan, manifest: &ManifestFile) -> FileEdit {
+    let index = plan.source_index;
+    let edited = &result.edited;
+    let lists = crate::standalone::source_lists(&result.original, edited, index);
+    let source_index = edited.is_multi_source().then_some(index);
+    let (name, namespace) = (manifest.name.clone(), manifest.namespace.clone());
+    FileEdit::new(manifest.path.clone(), move |current| {
+        let current = current.ok_or("the manifest file is gone")?;
+        let target = ManifestTarget {
+            name: &name,
+            namespace: namespace.as_deref(),
+            source_index,
+        };
+        edit_application(current, &target, &lists).map_err(|e| e.to_string())
+    })
 }
 
 fn kustomization_edit(result: &AppResult, index: usize, dir: &str) -> anyhow::Result<FileEdit> {

@@ -2,7 +2,10 @@
 //! statuses go: the Kubernetes API in cluster mode ([`crate::cluster::ClusterSource`]), manifests
 //! in Git in standalone mode, plain values in tests.
 
-use updater_core::application::{Application, ApplicationError};
+use updater_core::application::{Application, ApplicationError, SpecTarget};
+use updater_core::image::ImageRef;
+
+use super::target::{AppPlan, GitPlan};
 use updater_core::crd::{ImageUpdater, ImageUpdaterStatus};
 use updater_core::discover::AppKey;
 use updater_core::plan::ImageChange;
@@ -64,4 +67,23 @@ pub trait AppSource {
         updater: &UpdaterKey,
         mutate: &(dyn Fn(&mut ImageUpdaterStatus) + Send + Sync),
     ) -> anyhow::Result<()>;
+
+    /// Where the `argocd` method writes `app` when it is not the Kubernetes API (standalone
+    /// mode: its manifest in Git); `None` keeps [`AppSource::write_app`].
+    fn argocd_as_git(&self, _app: &AppKey) -> Option<GitPlan> {
+        None
+    }
+
+    /// For sources without live status (standalone mode): the image the write-back target of
+    /// `app` holds now for `image`, `Ok(None)` when it holds none. `None`: the Application's
+    /// live images decide, as in a cluster.
+    async fn current_image(
+        &self,
+        _app: &Application,
+        _plan: &AppPlan,
+        _target: &SpecTarget,
+        _image: &ImageRef,
+    ) -> Option<anyhow::Result<Option<ImageRef>>> {
+        None
+    }
 }

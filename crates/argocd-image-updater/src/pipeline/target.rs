@@ -11,6 +11,37 @@ use updater_core::writeback::{
     BranchSpec, GitCredentials, ResolvedTarget, WriteBackMethod, WriteBackTarget, source_file_name,
 };
 
+/// What a Git write-back edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitTarget {
+    /// The `writeBackTarget`: the override file, a kustomization or a Helm values file.
+    File(ResolvedTarget),
+    /// Standalone mode's `argocd` method: the Application's own manifest, edited in place.
+    Manifest(ManifestFile),
+}
+
+impl GitTarget {
+    /// The path written (the kustomization's directory), relative to the repository root.
+    pub fn path(&self) -> &str {
+        match self {
+            Self::File(target) => target.path(),
+            Self::Manifest(manifest) => &manifest.path,
+        }
+    }
+}
+
+/// Where an Application manifest is defined: a file of the manifests repository and the
+/// document's identity in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestFile {
+    /// The file, relative to the repository root.
+    pub path: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace`, when the manifest sets one.
+    pub namespace: Option<String>,
+}
+
 /// Where and how an Application's changes are written.
 #[derive(Debug, Clone)]
 pub struct AppPlan {
@@ -34,7 +65,7 @@ pub struct GitPlan {
     /// The write-branch template, if any.
     pub write_template: Option<String>,
     /// The file or directory written.
-    pub target: ResolvedTarget,
+    pub target: GitTarget,
     /// `gitConfig.pullRequest` is set (not supported yet).
     pub pull_request: bool,
 }
@@ -141,7 +172,7 @@ fn plan_git(
             repository,
             base_branch,
             write_template: branch.write_template,
-            target: resolved,
+            target: GitTarget::File(resolved),
             pull_request,
         }),
     }))

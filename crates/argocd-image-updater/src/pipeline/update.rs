@@ -19,6 +19,7 @@ use updater_registry::cycle::CycleTags;
 
 use super::Services;
 use super::select::AppWork;
+use super::source::AppSource;
 use super::target::{self, AppPlan, PlanOutcome};
 use crate::failure::error_chain;
 
@@ -191,11 +192,16 @@ fn count(counts: &mut Counts, outcome: &ImageOutcome) {
 }
 
 /// Takes one Application through stages 2 to 4.
-pub async fn update_app(services: &Services, pass: &CycleTags, work: &AppWork) -> AppResult {
+pub async fn update_app<S: AppSource>(
+    services: &Services,
+    source: &S,
+    pass: &CycleTags,
+    work: &AppWork,
+) -> AppResult {
     let mut result = AppResult::new(work);
     let settings = &services.settings;
     let write_back = work.target.write_back.as_ref();
-    let plan = match target::plan(&work.app, write_back, &settings.controller_namespace) {
+    let mut plan = match target::plan(&work.app, write_back, &settings.controller_namespace) {
         Ok(PlanOutcome::Ready(plan)) => plan,
         Ok(PlanOutcome::Unsupported(reason)) => {
             tracing::warn!(application = %result.key, "skipping: {reason}");
@@ -208,15 +214,20 @@ pub async fn update_app(services: &Services, pass: &CycleTags, work: &AppWork) -
         }
     };
     result.matched = true;
+    if plan.git.is_none() {
+        plan.git = source.argocd_as_git(&result.key);
+    }
     let live = work.app.live_images();
     for entry in &live.unparsable {
         tracing::debug!(application = %result.key, "ignoring live image `{entry}`: not an image reference");
     }
     let context = ImageContext {
         services,
+        source,
         pass,
         plan: &plan,
         app: &result.key,
+        original: &work.app,
         live: &live.images,
     };
     for image in &work.target.images {
@@ -228,15 +239,17 @@ pub async fn update_app(services: &Services, pass: &CycleTags, work: &AppWork) -
 }
 
 /// What every image of one Application shares.
-struct ImageContext<'a> {
+struct ImageContext<'a, S> {
     services: &'a Services,
+    source: &'a S,
     pass: &'a CycleTags,
     plan: &'a AppPlan,
     app: &'a AppKey,
+    original: &'a Application,
     live: &'a [ImageRef],
 }
 
-impl ImageContext<'_> {
+impl<S: AppSource> ImageContext<'_, S> {
     async fn update_image(&self, image: &TargetImage, edited: &mut Application) -> ImageDone {
         let mut done = ImageDone::new(image);
         if let Err(error) = self.try_update(image, edited, &mut done).await {
@@ -262,7 +275,9 @@ impl ImageContext<'_> {
         let kustomize_name = kustomize_name(&spec_target);
         let strategy = policy.selection.strategy();
         let force = policy.force_update;
-        let live = live_or_forced(&policy.image, kustomize_name, strategy, self.live, force);
+        let current = self.current_image(&spec_target, &policy.image).await?;
+        let known = current.as_deref().unwrap_or(self.live);
+        let live = live_or_forced(&policy.image, kustomize_name, strategy, known, force);
         let Some(live) = live else {
             tracing::debug!(application = %self.app, image = %policy.image, "not running in the application, skipped");
             done.outcome = ImageOutcome::NotLive;
@@ -321,6 +336,26 @@ impl ImageContext<'_> {
         );
         done.outcome = ImageOutcome::Updated(Box::new(change));
         Ok(())
+    }
+
+    /// What the write-back target holds now, for sources without live status; `None`: use
+    /// the Application's live images.
+    async fn current_image(
+        &self,
+        spec_target: &SpecTarget,
+        image: &ImageRef,
+    ) -> anyhow::Result<Option<Vec<ImageRef>>> {
+        let read = self
+            .source
+            .current_image(self.original, self.plan, spec_target, image)
+            .await;
+        match read {
+            None => Ok(None),
+            Some(result) => {
+                let current = result.context("cannot read the current version")?;
+                Ok(Some(current.into_iter().collect()))
+            }
+        }
     }
 
     /// Stage 2: the configured settings over the runtime's default platforms; the tag part of

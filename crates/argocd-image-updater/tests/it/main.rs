@@ -5,6 +5,7 @@ mod controller;
 mod registry_cmd;
 mod run_flags;
 mod run_once;
+mod standalone;
 mod template_cmd;
 mod test_cmd;
 mod version_cmd;

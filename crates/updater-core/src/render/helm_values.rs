@@ -9,7 +9,7 @@
 
 mod edit;
 mod path;
-mod scalar;
+pub(in crate::render) mod scalar;
 mod tree;
 
 #[cfg(test)]

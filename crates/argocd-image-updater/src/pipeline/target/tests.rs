@@ -7,7 +7,7 @@ use updater_core::discover::TargetImage;
 use updater_core::policy::UpdateSettings;
 use updater_core::writeback::ResolvedTarget;
 
-use super::{AppPlan, PlanOutcome, plan as plan_write, spec_target};
+use super::{AppPlan, GitTarget, PlanOutcome, plan as plan_write, spec_target};
 
 fn app(spec: serde_json::Value, status: serde_json::Value) -> Application {
     Application::from_json(json!({
@@ -79,9 +79,9 @@ fn git_defaults_to_the_override_file_the_source_repo_and_the_remote_default_bran
     );
     assert_eq!(
         git.target,
-        ResolvedTarget::OverrideFile {
+        GitTarget::File(ResolvedTarget::OverrideFile {
             path: "web/.argocd-source-web.yaml".to_owned()
-        }
+        })
     );
 
     let qualified =
@@ -106,9 +106,9 @@ fn a_kustomization_target_makes_a_directory_app_kustomize_and_branches_parse() {
     let git = plan.git.unwrap();
     assert_eq!(
         git.target,
-        ResolvedTarget::Kustomization {
+        GitTarget::File(ResolvedTarget::Kustomization {
             dir: "overlays/base".to_owned()
-        }
+        })
     );
     assert_eq!(git.repository, "https://git.test/other.git");
     assert_eq!(git.base_branch.as_deref(), Some("release"));
@@ -138,9 +138,9 @@ fn multi_source_git_writes_go_to_the_source_of_the_written_repository() {
     assert_eq!(git.base_branch.as_deref(), Some("main"));
     assert_eq!(
         git.target,
-        ResolvedTarget::HelmValues {
+        GitTarget::File(ResolvedTarget::HelmValues {
             file: "envs/prod/values.yaml".to_owned()
-        }
+        })
     );
 }
 

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 /// How an existing scalar is written in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Style {
+pub(in crate::render) enum Style {
     /// `tag: v1`, and also the implicit null of `tag:`.
     Plain,
     /// `tag: 'v1'`
@@ -38,7 +38,7 @@ impl Style {
 /// Renders `value` to replace a scalar written in `style`: quotes stay the kind they were, and
 /// plain or block scalars become plain when Helm reads that back as the same string, else
 /// double-quoted.
-pub(super) fn render(value: &str, style: Style, flow: bool) -> String {
+pub(in crate::render) fn render(value: &str, style: Style, flow: bool) -> String {
     match style {
         Style::DoubleQuoted => double_quoted(value),
         Style::SingleQuoted if !value.chars().any(needs_escape) => single_quoted(value),
@@ -77,7 +77,7 @@ pub(super) fn is_plain_safe(value: &str, flow: bool) -> bool {
 
 /// Plain scalars that YAML 1.1 (Helm) or YAML 1.2 resolve to a bool, null, number, timestamp or
 /// merge key instead of a string.
-fn resolves_to_non_string(value: &str) -> bool {
+pub(in crate::render) fn resolves_to_non_string(value: &str) -> bool {
     static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(concat!(
             r"^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+",
