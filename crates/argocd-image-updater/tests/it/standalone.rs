@@ -364,3 +364,54 @@ async fn a_manifests_directory_is_edited_in_place() {
     assert_eq!(code, Some(0));
     assert_eq!(summary(&stdout).updated, 0);
 }
+
+/// Without `--once`, standalone `run` loops on `--interval` like the controller: a tag pushed
+/// later is committed by a later pass; SIGTERM stops it cleanly.
+#[tokio::test]
+async fn without_once_standalone_passes_repeat() {
+    let world = World::start().await;
+    let repo = gitops_repo(&world);
+    let manifests = format!("{}#main:apps", world.git.url("gitops.git"));
+    let binary = assert_cmd::cargo::cargo_bin("argocd-image-updater");
+    let mut child = std::process::Command::new(binary)
+        .args([
+            "run",
+            "--interval",
+            "1s",
+            "--health-probe-bind-address",
+            "0",
+        ])
+        .args(["--manifests", &manifests])
+        .arg("--registries-conf-path")
+        .arg(world.dir.path().join("registries.conf"))
+        .arg("--cache-dir")
+        .arg(world.dir.path().join("cache"))
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let tag_on_main = || file_on_main(&repo, "web/values.yaml");
+    wait_until(|| tag_on_main().contains("\"1.2.0\""));
+    let seeder = world.registry.seeder().unwrap();
+    seeder.push_tags("org/web", &["1.3.0"]).await.unwrap();
+    wait_until(|| tag_on_main().contains("\"1.3.0\""));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("shutdown requested"), "{stderr}");
+}
+
+fn wait_until(mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "timed out");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
