@@ -45,5 +45,21 @@ set +e
 cargo test --workspace --locked 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-awk '/^test result:/ { passed += $4; failed += $6 } END { printf "%d passed, %d failed\n", passed, failed }' "$log"
-exit "$status"
+totals=$(awk '/^test result:/ { passed += $4; failed += $6 } END { printf "%d passed, %d failed", passed, failed }' "$log")
+echo "$totals"
+[ "$status" -eq 0 ] || exit "$status"
+
+# The README's quick start, end to end: a release build, a real registry and git daemon, two
+# standalone passes and the checks the demo makes on their commits. CI must run it; set
+# SKIP_QUICKSTART=1 to leave it out of a local run.
+if [ "${SKIP_QUICKSTART:-0}" = 1 ]; then
+  echo "$totals; quick start skipped (SKIP_QUICKSTART=1)"
+  exit 0
+fi
+quickstart_dir=$(mktemp -d)
+if ! bash scripts/quickstart.sh "$quickstart_dir/demo"; then
+  echo "$totals; quick start FAILED (its demo is in $quickstart_dir/demo)"
+  exit 1
+fi
+rm -rf "$quickstart_dir"
+echo "$totals; quick start passed"

@@ -311,8 +311,12 @@ impl<S: AppSource> ImageContext<'_, S> {
             ..policy.image.clone()
         };
         done.written = Some(new_image.clone());
-        if already_set(edited, index, &spec_target, &new_image) {
-            tracing::info!(application = %self.app, image = %policy.image, version = %new_image.full_name_with_tag(), "already set in the spec");
+        let written_already = current
+            .iter()
+            .flatten()
+            .any(|held| held.full_name_with_tag() == new_image.full_name_with_tag());
+        if written_already || already_set(edited, index, &spec_target, &new_image) {
+            tracing::info!(application = %self.app, image = %policy.image, version = %new_image.full_name_with_tag(), "already set");
             done.outcome = ImageOutcome::AlreadySet;
             return Ok(());
         }
