@@ -271,8 +271,10 @@ pub struct RunArgs {
     /// edits the Application manifests in place (committed and pushed for a repository).
     #[arg(long)]
     pub manifests: Option<String>,
-    /// Standalone mode: a directory of secret files `<namespace>/<name>/<field>` serving the
-    /// `pullsecret:` and `secret:` registry credentials that a cluster would.
+    /// Standalone mode: a directory of secret files `<namespace>/<name>/<field>` (labels as
+    /// `key=value` lines in `<namespace>/<name>/.labels`) standing in for the cluster's secrets:
+    /// `pullsecret:` / `secret:` registry credentials, `git:secret:` and Argo CD repository
+    /// secrets.
     #[arg(long, requires = "manifests")]
     pub secrets_dir: Option<PathBuf>,
     /// Where manifest metadata and git working copies are kept across runs

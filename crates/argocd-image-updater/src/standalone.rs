@@ -17,9 +17,10 @@ mod source_type;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, anyhow};
+use updater_argocd::secrets::SecretStore;
 use updater_core::application::{
     Application, SpecTarget, helm_parameters, kustomize_images, plugin_env,
 };
@@ -29,19 +30,53 @@ use updater_core::image::ImageRef;
 use updater_core::plan::ImageChange;
 use updater_core::render::app_manifest::{ManifestTarget, SourceLists, edit_application};
 use updater_core::writeback::GitCredentials;
+use updater_git::{GitAuth, GitCredentialSource};
 
 pub use location::ManifestsLocation;
 
+use crate::adapters::AppGitCredentials;
 use crate::pipeline::source::{AppEdit, AppSource, Inventory, UpdaterKey, Written};
 use crate::pipeline::target::{AppPlan, GitPlan, GitTarget, ManifestFile};
 use manifests::FoundApp;
 use snapshot::{Checkout, Snapshots};
+
+/// Where Git credentials come from (the `--secrets-dir` files, read like a cluster's secrets).
+pub struct GitAccess {
+    /// The secrets.
+    pub store: Arc<dyn SecretStore>,
+    /// Argo CD's namespace (repository secrets).
+    pub argocd_namespace: String,
+    /// SSH `known_hosts` content.
+    pub known_hosts: Option<String>,
+}
+
+impl GitAccess {
+    /// The credentials for `url`, as the write-back resolves them for an Application of
+    /// `namespace` and `project` (repository secrets when nothing else is configured).
+    async fn auth(
+        &self,
+        url: &str,
+        reference: &GitCredentials,
+        namespace: &str,
+        project: &str,
+    ) -> anyhow::Result<GitAuth> {
+        let credentials = AppGitCredentials {
+            store: self.store.clone(),
+            argocd_namespace: self.argocd_namespace.clone(),
+            app_namespace: namespace.to_owned(),
+            project: project.to_owned(),
+            known_hosts: self.known_hosts.clone(),
+        };
+        Ok(credentials.credentials(url, reference).await?)
+    }
+}
 
 /// Manifests as the pipeline's source.
 pub struct StandaloneSource {
     location: ManifestsLocation,
     default_namespace: String,
     snapshots: Snapshots,
+    git: GitAccess,
     /// The Applications of the last load, by key: where each manifest is.
     found: Mutex<HashMap<AppKey, FoundApp>>,
 }
@@ -53,11 +88,13 @@ impl StandaloneSource {
         location: ManifestsLocation,
         default_namespace: &str,
         cache_dir: &Path,
+        git: GitAccess,
     ) -> anyhow::Result<Self> {
         Ok(Self {
             location,
             default_namespace: default_namespace.to_owned(),
             snapshots: Snapshots::new(cache_dir)?,
+            git,
             found: Mutex::new(HashMap::new()),
         })
     }
@@ -71,7 +108,7 @@ impl StandaloneSource {
                 reference,
                 path,
             } => {
-                let root = self.snapshots.checkout(url, reference.as_deref()).await;
+                let root = self.fetch(url, reference.as_deref()).await;
                 let root =
                     root.with_context(|| format!("cannot fetch the manifests from `{url}`"))?;
                 Ok((root, path.as_str()))
@@ -105,13 +142,24 @@ impl StandaloneSource {
         let text = |key: &str| source.get(key).and_then(serde_json::Value::as_str);
         let url = text("repoURL")?;
         let revision = text("targetRevision").filter(|r| !r.is_empty() && *r != "HEAD");
-        match self.snapshots.checkout(url, revision).await {
+        match self.fetch(url, revision).await {
             Ok(root) => Some(source_type::from_files(&root, text("path").unwrap_or(""))),
             Err(error) => {
                 tracing::warn!("cannot detect the source type of `{url}`: {error:#}");
                 None
             }
         }
+    }
+
+    /// A read-only checkout of a repository no Application names credentials for: Argo CD's
+    /// repository secrets decide, as for the `default` project.
+    async fn fetch(&self, url: &str, branch: Option<&str>) -> anyhow::Result<PathBuf> {
+        let namespace = &self.git.argocd_namespace;
+        let auth = self
+            .git
+            .auth(url, &GitCredentials::RepoCreds, namespace, "default")
+            .await?;
+        self.snapshots.checkout(url, branch, &auth).await
     }
 
     fn found(&self) -> std::sync::MutexGuard<'_, HashMap<AppKey, FoundApp>> {
@@ -243,9 +291,23 @@ impl AppSource for StandaloneSource {
                 }
                 GitTarget::File(file) => file,
             };
+            let namespace = app.namespace().unwrap_or_default();
+            let project = app
+                .as_json()
+                .pointer("/spec/project")
+                .and_then(|p| p.as_str());
+            let auth = self
+                .git
+                .auth(
+                    &git.repository,
+                    &git.credentials,
+                    namespace,
+                    project.unwrap_or("default"),
+                )
+                .await?;
             let root = self
                 .snapshots
-                .checkout(&git.repository, git.base_branch.as_deref())
+                .checkout(&git.repository, git.base_branch.as_deref(), &auth)
                 .await
                 .with_context(|| format!("cannot fetch `{}`", git.repository))?;
             current::from_file(&Checkout(&root), file, target, image)

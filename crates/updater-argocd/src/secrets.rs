@@ -2,6 +2,7 @@
 //! redacting [`SecretValue`], the [`SecretStore`] trait the kube-backed reader implements, and
 //! [`InMemorySecrets`] for tests and standalone mode.
 
+mod dir;
 mod fields;
 mod manifest;
 #[cfg(test)]
@@ -13,6 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{PoisonError, RwLock};
 
+pub use dir::{DirSecrets, LABELS_FILE};
 pub use fields::FieldError;
 pub use manifest::ManifestError;
 

@@ -42,13 +42,19 @@ impl Snapshots {
         self.lock().clear();
     }
 
-    /// The directory of `url` checked out at `branch` (the default branch when `None`).
-    pub async fn checkout(&self, url: &str, branch: Option<&str>) -> anyhow::Result<PathBuf> {
+    /// The directory of `url` checked out at `branch` (the default branch when `None`),
+    /// fetched with `auth`.
+    pub async fn checkout(
+        &self,
+        url: &str,
+        branch: Option<&str>,
+        auth: &GitAuth,
+    ) -> anyhow::Result<PathBuf> {
         let key = (url.to_owned(), branch.map(str::to_owned));
         let cell = self.lock().entry(key).or_default().clone();
         let result = cell
             .get_or_init(|| async {
-                self.fetch(url, branch)
+                self.fetch(url, branch, auth)
                     .await
                     .map_err(|error| format!("{error:#}"))
             })
@@ -56,8 +62,13 @@ impl Snapshots {
         result.clone().map_err(|message| anyhow!(message))
     }
 
-    async fn fetch(&self, url: &str, branch: Option<&str>) -> anyhow::Result<PathBuf> {
-        let mut copy = self.copies.open(url, &GitAuth::None).await?;
+    async fn fetch(
+        &self,
+        url: &str,
+        branch: Option<&str>,
+        auth: &GitAuth,
+    ) -> anyhow::Result<PathBuf> {
+        let mut copy = self.copies.open(url, auth).await?;
         let branch = match branch {
             Some(branch) => branch.to_owned(),
             None => copy.default_branch().await?,

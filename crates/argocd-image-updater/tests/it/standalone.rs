@@ -415,3 +415,55 @@ fn wait_until(mut done: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// Git credentials without a cluster: the whole GitOps repository sits behind HTTP basic auth,
+/// and an Argo CD repository secret in `--secrets-dir` (labels in `.labels`) opens it for the
+/// manifests, the current versions and the push. The password never appears in the output.
+#[tokio::test]
+async fn a_repository_secret_in_the_secrets_dir_opens_an_authenticated_remote() {
+    let world = World::start().await;
+    let root = tempfile::tempdir().unwrap();
+    let (user, password) = ("git-user", "s3cret-git-password");
+    let http = updater_testkit::git::HttpGitServer::start(root.path(), Some((user, password)))
+        .expect("http starts");
+    let url = http.url("platform.git");
+    let repo = BareRepo::create(
+        root.path(),
+        "platform.git",
+        &[
+            ("apps/platform.yaml", &app_of_apps(&world, &url)),
+            ("apps/updater.yaml", &argocd_updater(&world)),
+            ("api/Chart.yaml", "name: api\n"),
+            ("ui/kustomization.yaml", "resources: []\n"),
+        ],
+        "main",
+    )
+    .unwrap();
+    let secrets = world.dir.path().join("secrets");
+    let secret = secrets.join("argocd/repo-platform");
+    std::fs::create_dir_all(&secret).unwrap();
+    std::fs::write(
+        secret.join(".labels"),
+        "argocd.argoproj.io/secret-type=repository\n",
+    )
+    .unwrap();
+    std::fs::write(secret.join("url"), &url).unwrap();
+    std::fs::write(secret.join("username"), user).unwrap();
+    std::fs::write(secret.join("password"), password).unwrap();
+    let manifests = format!("{url}#main:apps");
+
+    let (code, stdout, stderr) = world.run(&manifests, &[]);
+    assert_eq!(
+        code,
+        Some(1),
+        "without the secret the remote refuses\n{stderr}"
+    );
+    assert!(!stdout.contains("updated=2"), "{stdout}");
+
+    let secrets_dir = secrets.to_str().unwrap();
+    let (code, stdout, stderr) = world.run(&manifests, &["--secrets-dir", secrets_dir]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(summary(&stdout).updated, 2, "{stderr}");
+    assert!(file_on_main(&repo, "apps/platform.yaml").contains("value: \"1.2.0\""));
+    assert!(!stderr.contains(password) && !stdout.contains(password));
+}
