@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use clap::{
     ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
 };
+use updater_core::secret::Secret;
 
 /// Automatically update container images of Argo CD Applications.
 #[derive(Debug, Parser)]
@@ -64,6 +65,11 @@ fn parse_go_bool(text: &str) -> Result<bool, String> {
             "`{text}` is not a boolean (expected true or false)"
         )),
     }
+}
+
+/// A secret flag value, kept out of `Debug` output; empty means none.
+fn parse_secret(text: &str) -> Result<Secret, String> {
+    Ok(Secret::new(text))
 }
 
 /// The subcommands.
@@ -281,6 +287,65 @@ pub struct RunArgs {
     /// [env: IMAGE_UPDATER_CACHE_DIR].
     #[arg(long)]
     pub cache_dir: Option<PathBuf>,
+    /// Serve registry webhooks (`POST /webhook`) that trigger targeted passes
+    /// [env: ENABLE_WEBHOOK].
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub enable_webhook: bool,
+    /// Port of the webhook server; `0` disables it [env: WEBHOOK_PORT, 0..65535].
+    #[arg(long, default_value_t = 8082)]
+    pub webhook_port: u16,
+    /// Accept webhooks only from registries that have a secret; `false` also accepts the
+    /// others unauthenticated [env: WEBHOOK_REQUIRE_SECRET].
+    #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub webhook_require_secret: bool,
+    /// Secret of Docker Hub webhooks (query `secret`) [env: DOCKER_WEBHOOK_SECRET].
+    #[arg(long, default_value = "", hide_default_value = true, value_parser = parse_secret)]
+    pub docker_webhook_secret: Secret,
+    /// Secret of GitHub Packages webhooks (`X-Hub-Signature-256`) [env: GHCR_WEBHOOK_SECRET].
+    #[arg(long, default_value = "", hide_default_value = true, value_parser = parse_secret)]
+    pub ghcr_webhook_secret: Secret,
+    /// Secret of Quay webhooks (query `secret`) [env: QUAY_WEBHOOK_SECRET].
+    #[arg(long, default_value = "", hide_default_value = true, value_parser = parse_secret)]
+    pub quay_webhook_secret: Secret,
+    /// Secret of Harbor webhooks (`Authorization`) [env: HARBOR_WEBHOOK_SECRET].
+    #[arg(long, default_value = "", hide_default_value = true, value_parser = parse_secret)]
+    pub harbor_webhook_secret: Secret,
+    /// Secret of Alibaba ACR webhooks (query `secret`) [env: ALIYUN_ACR_WEBHOOK_SECRET].
+    #[arg(long, default_value = "", hide_default_value = true, value_parser = parse_secret)]
+    pub aliyun_acr_webhook_secret: Secret,
+    /// Secret of Azure ACR webhooks (`Authorization`) [env: ACR_WEBHOOK_SECRET].
+    #[arg(long, default_value = "", hide_default_value = true, value_parser = parse_secret)]
+    pub acr_webhook_secret: Secret,
+    /// Secret of CloudEvents webhooks (query `secret` or `X-Webhook-Secret`)
+    /// [env: CLOUDEVENTS_WEBHOOK_SECRET].
+    #[arg(long, default_value = "", hide_default_value = true, value_parser = parse_secret)]
+    pub cloudevents_webhook_secret: Secret,
+    /// Webhook events processed per hour, spaced evenly; `0` for no limit. The response is
+    /// never delayed [env: WEBHOOK_RATELIMIT_ALLOWED].
+    #[arg(long, default_value_t = 0)]
+    pub webhook_ratelimit_allowed: u64,
+    /// Serve webhooks over plain HTTP instead of HTTPS [env: DISABLE_TLS].
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub disable_tls: bool,
+    /// Lowest TLS version of the webhook server: 1.1 (taken as 1.2), 1.2 or 1.3
+    /// [env: TLS_MIN_VERSION].
+    #[arg(long, default_value = "1.3")]
+    pub tlsminversion: String,
+    /// Highest TLS version of the webhook server: 1.2 or 1.3 [env: TLS_MAX_VERSION].
+    #[arg(long, default_value = "1.3")]
+    pub tlsmaxversion: String,
+    /// TLS 1.2 cipher suites of the webhook server, colon-separated Go names; ignored when the
+    /// lowest version is 1.3 [env: TLS_CIPHERS].
+    #[arg(long, default_value = "", hide_default_value = true)]
+    pub tlsciphers: String,
+    /// Also serve HTTP/2 on the webhook server (off: HTTP/1.1 only, against the HTTP/2
+    /// rapid-reset attacks).
+    #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
+    pub enable_http2: bool,
     /// The env values ignored while seeding the flags (§2.1), logged once logging is set up.
     #[arg(skip)]
     pub env_warnings: Vec<String>,

@@ -10,7 +10,8 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use crate::health::HealthState;
-use crate::pipeline::{self, AppSource, Services};
+use crate::pass_requests::{Batch, PassRequests};
+use crate::pipeline::{self, AppSource, ImageScope, Services};
 
 /// How the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,16 +22,26 @@ pub struct LoopEnd {
     pub failed_passes: u64,
 }
 
-/// Runs passes every `interval` until `shutdown` completes; a notification on `wake` (an
-/// ImageUpdater created or changed) starts the next pass at once, and one arriving during a
-/// pass starts another right after it. An interval of zero runs one pass and then waits for a
-/// wake or the shutdown.
+/// What starts a pass besides the interval.
+pub struct Triggers<'a> {
+    /// An ImageUpdater was created or changed: a full pass now.
+    pub wake: &'a Notify,
+    /// Registry events: narrowed passes, a burst coalescing over `window`.
+    pub requests: &'a PassRequests,
+    /// How long the first request of a burst waits for the others.
+    pub window: Duration,
+}
+
+/// Runs a full pass at once and then every `interval` after the last full pass ended, until
+/// `shutdown` completes; `triggers` start passes in between: a wake a full one (one arriving
+/// during a pass starts another right after it), registry events a narrowed one. An interval
+/// of zero runs one timed pass only. Passes never overlap.
 pub async fn run_loop<S: AppSource>(
     services: &Services,
     source: &S,
     interval: Duration,
     health: &HealthState,
-    wake: &Notify,
+    triggers: &Triggers<'_>,
     shutdown: impl Future<Output = ()>,
 ) -> LoopEnd {
     let mut shutdown = std::pin::pin!(shutdown);
@@ -39,38 +50,49 @@ pub async fn run_loop<S: AppSource>(
         failed_passes: 0,
     };
     if interval.is_zero() {
-        tracing::info!("interval 0: passes run only when an ImageUpdater changes");
+        tracing::info!("interval 0: after the first pass, passes run only on changes and events");
     }
+    let mut next_full = Some(tokio::time::Instant::now());
     loop {
+        let batch = tokio::select! {
+            () = shutdown.as_mut() => return end,
+            () = until(next_full) => Batch::Full,
+            () = triggers.wake.notified() => Batch::Full,
+            batch = triggers.requests.next_batch(triggers.window) => batch,
+        };
         tokio::select! {
             () = shutdown.as_mut() => return end,
             () = services.leadership.until_leading() => {}
         }
+        let full = matches!(batch, Batch::Full);
+        if full {
+            triggers.requests.clear();
+        }
+        let scope = batch.scope();
         let (report, stopping) = {
-            let pass = std::pin::pin!(pipeline::run_pass(services, source));
+            let scope = scope.as_ref().map(|s| s as &ImageScope);
+            let pass = std::pin::pin!(pipeline::run_scoped_pass(services, source, scope));
             finish_pass(pass, shutdown.as_mut()).await
         };
         end.passes += 1;
         end.failed_passes += u64::from(report.errors > 0);
-        health.mark_warm();
         tracing::info!("{}", report.summary_line());
+        if full {
+            health.mark_warm();
+            next_full = (!interval.is_zero()).then(|| tokio::time::Instant::now() + interval);
+        }
         if stopping {
             return end;
-        }
-        tokio::select! {
-            () = shutdown.as_mut() => return end,
-            () = next_interval(interval) => {}
-            () = wake.notified() => {}
         }
     }
 }
 
-/// Completes after `interval`; never for an interval of zero.
-async fn next_interval(interval: Duration) {
-    if interval.is_zero() {
-        std::future::pending::<()>().await;
+/// Completes at `deadline`; never without one.
+async fn until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
-    tokio::time::sleep(interval).await;
 }
 
 /// Awaits `pass`; a shutdown meanwhile is noted and the pass still finishes.

@@ -31,6 +31,7 @@ const INSTALL_PARTS: &[&str] = &[
     "config/manager/ssh_config_map.yaml",
     "config/manager/secret.yaml",
     "config/manager/service.yaml",
+    "config/manager/webhook_service.yaml",
     "config/manager/deployment.yaml",
 ];
 
@@ -216,7 +217,18 @@ fn binary_reads_env(name: &str) -> bool {
             unreachable!("parsed `run`")
         };
         args.env_warnings.clear();
-        format!("{args:?}")
+        // Secrets print redacted: their values are appended so that seeding one shows.
+        let secrets = [
+            &args.docker_webhook_secret,
+            &args.ghcr_webhook_secret,
+            &args.quay_webhook_secret,
+            &args.harbor_webhook_secret,
+            &args.aliyun_acr_webhook_secret,
+            &args.acr_webhook_secret,
+            &args.cloudevents_webhook_secret,
+        ]
+        .map(|secret| secret.expose().to_owned());
+        format!("{args:?} {secrets:?}")
     };
     let unset = parse(&|_| None);
     ["7", "true", "false", "3m0s", "json", "sentinel-value"]

@@ -12,11 +12,13 @@ mod health;
 mod install_tests;
 mod leader;
 mod metrics;
+mod pass_requests;
 mod pipeline;
 mod settings;
 mod standalone;
 mod telemetry;
 mod wake;
+mod webhook;
 
 use std::process::ExitCode;
 

@@ -1,6 +1,6 @@
 //! Prometheus metrics: the original's series (spec §13) with its names and labels, plus ours
-//! (cycle and registry request durations, registry requests by outcome), rendered in the
-//! OpenMetrics text format that `prometheus-client` produces.
+//! (cycle and registry request durations, registry requests by outcome, webhook requests),
+//! rendered in the OpenMetrics text format that `prometheus-client` produces.
 //!
 //! Naming: OpenMetrics counters are exposed as `<family>_total`, and `prometheus-client` adds
 //! that suffix itself, so counters are registered without it; the sample names come out exactly
@@ -76,6 +76,13 @@ struct OutcomeLabels {
     outcome: &'static str,
 }
 
+/// `{type, outcome}` for webhook requests.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct WebhookLabels {
+    r#type: String,
+    outcome: String,
+}
+
 /// A family of histograms, all with the same buckets.
 type HistogramFamily<S> = Family<S, Histogram, fn() -> Histogram>;
 
@@ -95,6 +102,7 @@ pub struct Metrics {
     cycle_duration: Histogram,
     request_duration: HistogramFamily<KindLabels>,
     requests_by_outcome: Family<OutcomeLabels, Counter>,
+    webhook_requests: Family<WebhookLabels, Counter>,
     /// The ImageUpdaters of the last pass, so deleted ones lose their series.
     seen: std::sync::Mutex<std::collections::BTreeSet<(String, String)>>,
 }
@@ -121,6 +129,7 @@ impl Metrics {
             cycle_duration: cycle_histogram(),
             request_duration: Family::new_with_constructor(request_histogram),
             requests_by_outcome: Family::default(),
+            webhook_requests: Family::default(),
             seen: std::sync::Mutex::default(),
         };
         metrics.register_original();
@@ -194,6 +203,11 @@ impl Metrics {
              throttled, network)",
             self.requests_by_outcome.clone(),
         );
+        registry.register(
+            "argocd_image_updater_webhook_requests",
+            "Webhook requests by registry type and outcome (accepted, or why they were refused)",
+            self.webhook_requests.clone(),
+        );
     }
 
     /// One ImageUpdater's run (`name` [`ANNOTATIONS_CR_NAME`] and namespace `""` in annotation
@@ -228,6 +242,20 @@ impl Metrics {
         self.record_run(&name, &namespace, counts);
     }
 
+    /// Adds a narrowed pass's updates and errors to the counters of `key`, leaving the gauges
+    /// (which describe whole runs) alone.
+    pub fn record_increments(&self, key: Option<&UpdaterKey>, summary: &RunSummary, dry_run: bool) {
+        let (name, namespace) = cr_labels(key);
+        let labels = UpdaterLabels::new(&name, &namespace);
+        let updated = if dry_run { 0 } else { summary.updated };
+        self.images_updated
+            .get_or_create(&labels)
+            .inc_by(non_negative(updated));
+        self.images_errors
+            .get_or_create(&labels)
+            .inc_by(non_negative(summary.errors));
+    }
+
     /// Keeps the series of the ImageUpdaters of this pass (`None`: annotation mode) and drops
     /// those of ImageUpdaters gone since the last one, as the original's finalizer does.
     pub fn retain_updaters<'a>(&self, current: impl IntoIterator<Item = Option<&'a UpdaterKey>>) {
@@ -255,6 +283,16 @@ impl Metrics {
         if !ok {
             self.k8s_errors.inc();
         }
+    }
+
+    /// One webhook request of registry type `kind` (`unknown` when not recognised) ended with
+    /// `outcome`: `accepted` or the reason it was refused.
+    pub fn webhook_request(&self, kind: &str, outcome: &str) {
+        let labels = WebhookLabels {
+            r#type: kind.to_owned(),
+            outcome: outcome.to_owned(),
+        };
+        self.webhook_requests.get_or_create(&labels).inc();
     }
 
     /// One pass took `elapsed`.

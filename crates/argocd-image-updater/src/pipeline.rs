@@ -28,6 +28,7 @@ use std::sync::Arc;
 use futures::stream::{self, StreamExt};
 use updater_argocd::secrets::SecretStore;
 use updater_core::discover::LegacyFilter;
+use updater_core::image::ImageRef;
 use updater_core::render::template::CommitTemplate;
 use updater_git::{Author, GitWriter, Signing};
 
@@ -87,15 +88,33 @@ pub struct Services {
     pub leadership: Leadership,
 }
 
+/// Which images a narrowed pass looks at (a registry webhook's: those its events concern).
+pub type ImageScope = dyn Fn(&ImageRef) -> bool + Send + Sync;
+
 /// Runs one pass over everything `source` selects.
 pub async fn run_pass<S: AppSource>(services: &Services, source: &S) -> PassReport {
+    run_scoped_pass(services, source, None).await
+}
+
+/// Runs one pass over the images `scope` keeps (all when `None`). A narrowed pass writes no
+/// ImageUpdater status and sets no per-ImageUpdater gauge, which describe whole runs; its
+/// updates and errors are counted.
+pub async fn run_scoped_pass<S: AppSource>(
+    services: &Services,
+    source: &S,
+    scope: Option<&ImageScope>,
+) -> PassReport {
     let started = std::time::Instant::now();
-    let report = pass(services, source).await;
+    let report = pass(services, source, scope).await;
     services.metrics.observe_cycle(started.elapsed());
     report
 }
 
-async fn pass<S: AppSource>(services: &Services, source: &S) -> PassReport {
+async fn pass<S: AppSource>(
+    services: &Services,
+    source: &S,
+    scope: Option<&ImageScope>,
+) -> PassReport {
     let mut report = PassReport::default();
     let inventory = match source.load().await {
         Ok(inventory) => inventory,
@@ -105,7 +124,10 @@ async fn pass<S: AppSource>(services: &Services, source: &S) -> PassReport {
         }
     };
     report.count_problems(&inventory.problems);
-    let selection = select::select(&inventory, services.settings.legacy.as_ref());
+    let mut selection = select::select(&inventory, services.settings.legacy.as_ref());
+    if let Some(scope) = scope {
+        selection.narrow(scope);
+    }
     let pass = updater_registry::cycle::CycleTags::new();
     let concurrency = services.settings.max_concurrent_apps.max(1);
     let mut results: Vec<update::AppResult> = stream::iter(&selection.works)
@@ -117,12 +139,30 @@ async fn pass<S: AppSource>(services: &Services, source: &S) -> PassReport {
     let summaries: Vec<status::RunSummary> = (selection.runs.iter().enumerate())
         .map(|(index, run)| status::RunSummary::of(index, run, &results))
         .collect();
-    let status_failures = status::record_all(services, source, &selection.runs, &summaries).await;
     report.add_results(&selection.runs, &results);
-    record_metrics(services, &selection.runs, &summaries);
-    report.errors += status_failures;
+    if scope.is_some() {
+        record_increments(services, &selection.runs, &summaries);
+    } else {
+        let failures = status::record_all(services, source, &selection.runs, &summaries).await;
+        record_metrics(services, &selection.runs, &summaries);
+        report.errors += failures;
+    }
     report.registry_requests = services.registries.request_counts();
     report
+}
+
+/// A narrowed pass's updates and errors, added to the per-ImageUpdater counters.
+fn record_increments(
+    services: &Services,
+    runs: &[select::UpdaterRun],
+    summaries: &[status::RunSummary],
+) {
+    let dry_run = services.settings.dry_run;
+    for (run, summary) in runs.iter().zip(summaries) {
+        services
+            .metrics
+            .record_increments(run.key.as_ref(), summary, dry_run);
+    }
 }
 
 /// The per-ImageUpdater series of §13 (a dry run counts no update, as in the original).

@@ -22,4 +22,5 @@ pub mod registries;
 pub mod render;
 pub mod secret;
 pub mod version;
+pub mod webhook;
 pub mod writeback;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 use updater_core::duration::parse_go_duration;
+use updater_core::secret::Secret;
 
 use super::{RunArgs, TestArgs};
 use crate::settings::ENV_CACHE_DIR;
@@ -42,10 +43,45 @@ pub const ENV_GIT_COMMIT_SIGN_OFF: &str = "GIT_COMMIT_SIGN_OFF";
 /// Env for `--git-commit-method`.
 pub const ENV_GIT_COMMIT_METHOD: &str = "GIT_COMMIT_METHOD";
 
+/// Env for `--enable-webhook`.
+pub const ENV_ENABLE_WEBHOOK: &str = "ENABLE_WEBHOOK";
+/// Env for `--webhook-port` (0..=65535).
+pub const ENV_WEBHOOK_PORT: &str = "WEBHOOK_PORT";
+/// Env for `--webhook-require-secret`.
+pub const ENV_WEBHOOK_REQUIRE_SECRET: &str = "WEBHOOK_REQUIRE_SECRET";
+/// Env for `--docker-webhook-secret`.
+pub const ENV_DOCKER_WEBHOOK_SECRET: &str = "DOCKER_WEBHOOK_SECRET";
+/// Env for `--ghcr-webhook-secret`.
+pub const ENV_GHCR_WEBHOOK_SECRET: &str = "GHCR_WEBHOOK_SECRET";
+/// Env for `--quay-webhook-secret`.
+pub const ENV_QUAY_WEBHOOK_SECRET: &str = "QUAY_WEBHOOK_SECRET";
+/// Env for `--harbor-webhook-secret`.
+pub const ENV_HARBOR_WEBHOOK_SECRET: &str = "HARBOR_WEBHOOK_SECRET";
+/// Env for `--aliyun-acr-webhook-secret`.
+pub const ENV_ALIYUN_ACR_WEBHOOK_SECRET: &str = "ALIYUN_ACR_WEBHOOK_SECRET";
+/// Env for `--acr-webhook-secret`.
+pub const ENV_ACR_WEBHOOK_SECRET: &str = "ACR_WEBHOOK_SECRET";
+/// Env for `--cloudevents-webhook-secret`.
+pub const ENV_CLOUDEVENTS_WEBHOOK_SECRET: &str = "CLOUDEVENTS_WEBHOOK_SECRET";
+/// Env for `--webhook-ratelimit-allowed` (0..=i64::MAX, Go's MaxInt).
+pub const ENV_WEBHOOK_RATELIMIT_ALLOWED: &str = "WEBHOOK_RATELIMIT_ALLOWED";
+/// Env for `--disable-tls`.
+pub const ENV_DISABLE_TLS: &str = "DISABLE_TLS";
+/// Env for `--tlsminversion`.
+pub const ENV_TLS_MIN_VERSION: &str = "TLS_MIN_VERSION";
+/// Env for `--tlsmaxversion`.
+pub const ENV_TLS_MAX_VERSION: &str = "TLS_MAX_VERSION";
+/// Env for `--tlsciphers`.
+pub const ENV_TLS_CIPHERS: &str = "TLS_CIPHERS";
+
 /// The bounds the original puts on `MAX_CONCURRENT_APPS` (the flag itself is not bounded).
 pub const MAX_CONCURRENT_APPS_RANGE: RangeInclusive<i64> = 1..=100;
 /// The bounds the original puts on `MAX_CONCURRENT_RECONCILES`.
 pub const MAX_CONCURRENT_RECONCILES_RANGE: RangeInclusive<i64> = 1..=10;
+/// The bounds the original puts on `WEBHOOK_PORT`.
+pub const WEBHOOK_PORT_RANGE: RangeInclusive<i64> = 0..=65535;
+/// The bounds the original puts on `WEBHOOK_RATELIMIT_ALLOWED` (Go's `math.MaxInt`).
+pub const WEBHOOK_RATELIMIT_RANGE: RangeInclusive<i64> = 0..=i64::MAX;
 
 /// Reads env values by the original's rules, keeping a warning for each value it ignores so
 /// that they can be logged once logging is set up.
@@ -172,6 +208,99 @@ pub fn seed_run(args: &mut RunArgs, matches: &ArgMatches, env: &mut EnvReader<'_
         .string(ENV_CACHE_DIR)
         .map(|dir| Some(PathBuf::from(dir)));
     seed(&mut args.cache_dir, matches, "cache_dir", cache_dir);
+    seed_webhook(args, matches, env);
+}
+
+/// Seeds the webhook server flags (§2.2), in the original's reading order.
+fn seed_webhook(args: &mut RunArgs, matches: &ArgMatches, env: &mut EnvReader<'_>) {
+    let bools = [
+        (
+            &mut args.enable_webhook,
+            "enable_webhook",
+            ENV_ENABLE_WEBHOOK,
+        ),
+        (
+            &mut args.webhook_require_secret,
+            "webhook_require_secret",
+            ENV_WEBHOOK_REQUIRE_SECRET,
+        ),
+        (&mut args.disable_tls, "disable_tls", ENV_DISABLE_TLS),
+    ];
+    for (slot, id, name) in bools {
+        seed(slot, matches, id, env.bool(name));
+    }
+    // Both ranges fit the flag types, so these conversions never drop a value.
+    let port = env.int(ENV_WEBHOOK_PORT, WEBHOOK_PORT_RANGE);
+    let port = port.and_then(|n| u16::try_from(n).ok());
+    seed(&mut args.webhook_port, matches, "webhook_port", port);
+    let allowed = env.int(ENV_WEBHOOK_RATELIMIT_ALLOWED, WEBHOOK_RATELIMIT_RANGE);
+    let allowed = allowed.and_then(|n| u64::try_from(n).ok());
+    let id = "webhook_ratelimit_allowed";
+    seed(&mut args.webhook_ratelimit_allowed, matches, id, allowed);
+    seed_webhook_secrets(args, matches, env);
+    seed_tls_strings(args, matches, env);
+}
+
+fn seed_webhook_secrets(args: &mut RunArgs, matches: &ArgMatches, env: &mut EnvReader<'_>) {
+    let secrets = [
+        (
+            &mut args.docker_webhook_secret,
+            "docker_webhook_secret",
+            ENV_DOCKER_WEBHOOK_SECRET,
+        ),
+        (
+            &mut args.ghcr_webhook_secret,
+            "ghcr_webhook_secret",
+            ENV_GHCR_WEBHOOK_SECRET,
+        ),
+        (
+            &mut args.quay_webhook_secret,
+            "quay_webhook_secret",
+            ENV_QUAY_WEBHOOK_SECRET,
+        ),
+        (
+            &mut args.harbor_webhook_secret,
+            "harbor_webhook_secret",
+            ENV_HARBOR_WEBHOOK_SECRET,
+        ),
+        (
+            &mut args.aliyun_acr_webhook_secret,
+            "aliyun_acr_webhook_secret",
+            ENV_ALIYUN_ACR_WEBHOOK_SECRET,
+        ),
+        (
+            &mut args.acr_webhook_secret,
+            "acr_webhook_secret",
+            ENV_ACR_WEBHOOK_SECRET,
+        ),
+        (
+            &mut args.cloudevents_webhook_secret,
+            "cloudevents_webhook_secret",
+            ENV_CLOUDEVENTS_WEBHOOK_SECRET,
+        ),
+    ];
+    for (slot, id, name) in secrets {
+        seed(slot, matches, id, env.string(name).map(Secret::from));
+    }
+}
+
+fn seed_tls_strings(args: &mut RunArgs, matches: &ArgMatches, env: &mut EnvReader<'_>) {
+    let strings = [
+        (
+            &mut args.tlsminversion,
+            "tlsminversion",
+            ENV_TLS_MIN_VERSION,
+        ),
+        (
+            &mut args.tlsmaxversion,
+            "tlsmaxversion",
+            ENV_TLS_MAX_VERSION,
+        ),
+        (&mut args.tlsciphers, "tlsciphers", ENV_TLS_CIPHERS),
+    ];
+    for (slot, id, name) in strings {
+        seed(slot, matches, id, env.string(name));
+    }
 }
 
 fn seed_run_strings(args: &mut RunArgs, matches: &ArgMatches, env: &mut EnvReader<'_>) {

@@ -64,7 +64,7 @@ fn without_env_the_built_in_defaults_apply() {
 /// Each string flag and its env, with a getter.
 type StringFlag = (&'static str, &'static str, fn(&RunArgs) -> &str);
 
-const STRING_FLAGS: [StringFlag; 9] = [
+const STRING_FLAGS: [StringFlag; 19] = [
     ("--loglevel", "IMAGE_UPDATER_LOGLEVEL", |a| &a.loglevel),
     ("--logformat", "IMAGE_UPDATER_LOGFORMAT", |a| &a.logformat),
     ("--argocd-namespace", "ARGOCD_NAMESPACE", |a| {
@@ -92,6 +92,34 @@ const STRING_FLAGS: [StringFlag; 9] = [
     ("--git-commit-method", "GIT_COMMIT_METHOD", |a| {
         &a.git_commit_method
     }),
+    ("--tlsminversion", "TLS_MIN_VERSION", |a| &a.tlsminversion),
+    ("--tlsmaxversion", "TLS_MAX_VERSION", |a| &a.tlsmaxversion),
+    ("--tlsciphers", "TLS_CIPHERS", |a| &a.tlsciphers),
+    ("--docker-webhook-secret", "DOCKER_WEBHOOK_SECRET", |a| {
+        a.docker_webhook_secret.expose()
+    }),
+    ("--ghcr-webhook-secret", "GHCR_WEBHOOK_SECRET", |a| {
+        a.ghcr_webhook_secret.expose()
+    }),
+    ("--quay-webhook-secret", "QUAY_WEBHOOK_SECRET", |a| {
+        a.quay_webhook_secret.expose()
+    }),
+    ("--harbor-webhook-secret", "HARBOR_WEBHOOK_SECRET", |a| {
+        a.harbor_webhook_secret.expose()
+    }),
+    (
+        "--aliyun-acr-webhook-secret",
+        "ALIYUN_ACR_WEBHOOK_SECRET",
+        |a| a.aliyun_acr_webhook_secret.expose(),
+    ),
+    ("--acr-webhook-secret", "ACR_WEBHOOK_SECRET", |a| {
+        a.acr_webhook_secret.expose()
+    }),
+    (
+        "--cloudevents-webhook-secret",
+        "CLOUDEVENTS_WEBHOOK_SECRET",
+        |a| a.cloudevents_webhook_secret.expose(),
+    ),
 ];
 
 #[test]
@@ -264,7 +292,7 @@ fn cache_dir_env_seeds_run_and_test_unless_given_or_empty() {
 /// A bool flag of `run`, with a getter.
 type BoolFlag = (&'static str, fn(&RunArgs) -> bool);
 
-const RUN_BOOLS: [BoolFlag; 8] = [
+const RUN_BOOLS: [BoolFlag; 12] = [
     ("--once", |a| a.once),
     ("--dry-run", |a| a.dry_run),
     ("--disable-kube-events", |a| a.disable_kube_events),
@@ -273,6 +301,10 @@ const RUN_BOOLS: [BoolFlag; 8] = [
     ("--leader-election", |a| a.leader_election),
     ("--warmup-cache", |a| a.warmup_cache),
     ("--metrics-secure", |a| a.metrics_secure),
+    ("--enable-webhook", |a| a.enable_webhook),
+    ("--webhook-require-secret", |a| a.webhook_require_secret),
+    ("--disable-tls", |a| a.disable_tls),
+    ("--enable-http2", |a| a.enable_http2),
 ];
 
 #[test]
@@ -337,6 +369,11 @@ fn help_names_the_env_of_each_seeded_flag() {
         "IMAGE_UPDATER_KUBE_EVENTS",
         "GIT_COMMIT_SIGN_OFF",
         "IMAGE_UPDATER_CACHE_DIR",
+        "ENABLE_WEBHOOK",
+        "WEBHOOK_PORT",
+        "WEBHOOK_REQUIRE_SECRET",
+        "WEBHOOK_RATELIMIT_ALLOWED",
+        "DISABLE_TLS",
     ]);
     for name in names {
         assert!(run_help.contains(&format!("[env: {name}")), "{name}");
@@ -347,4 +384,88 @@ fn help_names_the_env_of_each_seeded_flag() {
         .render_long_help()
         .to_string();
     assert!(test_help.contains("[env: IMAGE_UPDATER_CACHE_DIR]"));
+}
+
+#[test]
+fn the_webhook_flags_default_as_the_originals() {
+    let args = run(&[], &[]);
+    assert!(!args.enable_webhook && args.webhook_require_secret);
+    assert_eq!(args.webhook_port, 8082);
+    assert_eq!(args.webhook_ratelimit_allowed, 0);
+    assert!(!args.disable_tls && !args.enable_http2);
+    assert_eq!(
+        (args.tlsminversion.as_str(), args.tlsmaxversion.as_str()),
+        ("1.3", "1.3")
+    );
+    assert_eq!(args.tlsciphers, "");
+    assert_eq!(args.docker_webhook_secret.expose(), "");
+}
+
+#[test]
+fn the_webhook_bool_envs_seed_their_flags_and_the_flags_win() {
+    let env = [
+        ("ENABLE_WEBHOOK", "TRUE"),
+        ("WEBHOOK_REQUIRE_SECRET", "false"),
+        ("DISABLE_TLS", "True"),
+    ];
+    let args = run(&[], &env);
+    assert!(args.enable_webhook && !args.webhook_require_secret && args.disable_tls);
+    assert!(args.env_warnings.is_empty(), "{:?}", args.env_warnings);
+    let given = [
+        "--enable-webhook=false",
+        "--webhook-require-secret",
+        "--disable-tls=0",
+    ];
+    let args = run(&given, &env);
+    assert!(!args.enable_webhook && args.webhook_require_secret && !args.disable_tls);
+    let args = run(&[], &[("ENABLE_WEBHOOK", "1"), ("DISABLE_TLS", "yes")]);
+    assert!(!args.enable_webhook && !args.disable_tls);
+    assert_eq!(args.env_warnings.len(), 2, "{:?}", args.env_warnings);
+    assert!(args.env_warnings[0].contains("ENABLE_WEBHOOK"));
+    assert!(args.env_warnings[1].contains("DISABLE_TLS"));
+}
+
+#[test]
+fn the_webhook_port_env_is_bounded_to_ports() {
+    let port = |value| run(&[], &[("WEBHOOK_PORT", value)]);
+    assert_eq!(port("8080").webhook_port, 8080);
+    assert_eq!(port("0").webhook_port, 0);
+    assert_eq!(port("65535").webhook_port, 65535);
+    for bad in ["65536", "-1", "http"] {
+        let args = port(bad);
+        assert_eq!(args.webhook_port, 8082, "{bad}");
+        assert_eq!(args.env_warnings.len(), 1, "{bad}");
+        assert!(args.env_warnings[0].contains("WEBHOOK_PORT"));
+    }
+    let args = run(&["--webhook-port=9000"], &[("WEBHOOK_PORT", "8080")]);
+    assert_eq!(args.webhook_port, 9000);
+}
+
+#[test]
+fn the_rate_limit_env_is_a_non_negative_int() {
+    let allowed = |value| run(&[], &[("WEBHOOK_RATELIMIT_ALLOWED", value)]);
+    assert_eq!(allowed("60").webhook_ratelimit_allowed, 60);
+    let max = allowed("9223372036854775807");
+    assert_eq!(max.webhook_ratelimit_allowed, 9_223_372_036_854_775_807);
+    for bad in ["-5", "9223372036854775808", "ten"] {
+        let args = allowed(bad);
+        assert_eq!(args.webhook_ratelimit_allowed, 0, "{bad}");
+        assert!(args.env_warnings[0].contains("WEBHOOK_RATELIMIT_ALLOWED"));
+    }
+    let args = run(
+        &["--webhook-ratelimit-allowed", "5"],
+        &[("WEBHOOK_RATELIMIT_ALLOWED", "60")],
+    );
+    assert_eq!(args.webhook_ratelimit_allowed, 5);
+}
+
+#[test]
+fn webhook_secrets_never_show_in_debug_output() {
+    let args = run(
+        &["--docker-webhook-secret=from-flag-s3cret"],
+        &[("GHCR_WEBHOOK_SECRET", "from-env-s3cret")],
+    );
+    assert_eq!(args.ghcr_webhook_secret.expose(), "from-env-s3cret");
+    let debug = format!("{args:?}");
+    assert!(!debug.contains("s3cret"), "{debug}");
 }

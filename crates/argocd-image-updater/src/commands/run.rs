@@ -20,14 +20,16 @@ use updater_registry::credentials::SecretSource;
 use crate::adapters::StoreSecrets;
 use crate::cli::RunArgs;
 use crate::cluster::{ClusterSource, WatchScope};
-use crate::controller;
+use crate::controller::{self, Triggers};
 use crate::failure::Failure;
 use crate::health::{self, HealthState};
 use crate::leader::{self, Leadership};
 use crate::metrics::{self, Metrics};
+use crate::pass_requests::{COALESCE_WINDOW, PassRequests};
 use crate::pipeline::{self, AppSource, CommitSettings, PassSettings, Services};
 use crate::settings;
 use crate::telemetry;
+use crate::webhook::{self, EventSink, WebhookSettings};
 
 mod standalone;
 
@@ -89,16 +91,24 @@ fn interval(args: &RunArgs) -> anyhow::Result<Duration> {
 }
 
 async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
+    let webhook = webhook::settings_from(args).map_err(Failure::bad_input)?;
     let wake = Arc::new(tokio::sync::Notify::new());
+    let requests = Arc::new(PassRequests::default());
+    let triggers = Triggers {
+        wake: &wake,
+        requests: &requests,
+        window: COALESCE_WINDOW,
+    };
+    let webhook = webhook.map(|settings| (settings, requests.clone() as Arc<dyn EventSink>));
     if let Some(manifests) = &args.manifests {
         let (services, source) = standalone::prepare(args, manifests)?;
-        return control(args, &services, &source, &wake).await;
+        return control(args, &services, &source, &triggers, webhook).await;
     }
     let (mut services, source) = prepare(args).await?;
     let election = elect(args, &source, &mut services);
     let watch = (!args.legacy_annotations)
         .then(|| crate::wake::spawn(&source.client, &source.scope, wake.clone()));
-    let result = control(args, &services, &source, &wake).await;
+    let result = control(args, &services, &source, &triggers, webhook).await;
     if let Some(watch) = watch {
         watch.abort();
     }
@@ -113,7 +123,8 @@ async fn control<S: AppSource>(
     args: &RunArgs,
     services: &Services,
     source: &S,
-    wake: &tokio::sync::Notify,
+    triggers: &Triggers<'_>,
+    webhook: Option<(WebhookSettings, Arc<dyn EventSink>)>,
 ) -> Result<(), Failure> {
     let interval = interval(args).map_err(Failure::bad_input)?;
     if !interval.is_zero() && interval < Duration::from_secs(60) {
@@ -148,8 +159,18 @@ async fn control<S: AppSource>(
         };
         servers.push(tokio::spawn(health::serve(addr, router, stopped)));
     }
+    if let Some((settings, sink)) = webhook {
+        let mut stopped = servers_stopped.clone();
+        let metrics = services.metrics.clone();
+        servers.push(tokio::spawn(async move {
+            let stopped = async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            };
+            webhook::serve(&settings, sink, metrics, stopped).await
+        }));
+    }
     let shutdown = controller::shutdown_signal();
-    let end = controller::run_loop(services, source, interval, &health, wake, shutdown).await;
+    let end = controller::run_loop(services, source, interval, &health, triggers, shutdown).await;
     let _ = stop_servers.send(true);
     for server in servers {
         match server.await {

@@ -16,9 +16,10 @@ use updater_git::{Author, GitOptions, GitWriter};
 use updater_registry::cache::MetadataCache;
 use updater_registry::client::ClientOptions;
 
-use super::run_loop;
+use super::{Triggers, run_loop};
 use crate::health::HealthState;
 use crate::leader::Leadership;
+use crate::pass_requests::PassRequests;
 use crate::pipeline::registry::RegistryPool;
 use crate::pipeline::source::{AppEdit, AppSource, Inventory, UpdaterKey, Written};
 use crate::pipeline::{CommitSettings, PassSettings, Services};
@@ -92,6 +93,17 @@ fn services(cache: &std::path::Path) -> Services {
     }
 }
 
+const WINDOW: Duration = Duration::from_secs(2);
+
+/// Triggers that never fire (leaked: tests are short-lived and need `'static` borrows).
+fn quiet() -> Triggers<'static> {
+    Triggers {
+        wake: Box::leak(Box::new(Notify::new())),
+        requests: Box::leak(Box::default()),
+        window: WINDOW,
+    }
+}
+
 fn recorder(pass_length: Duration) -> (Recorder, Arc<Mutex<Vec<Duration>>>) {
     let loads = Arc::new(Mutex::new(Vec::new()));
     let source = Recorder {
@@ -114,16 +126,9 @@ async fn a_pass_runs_at_once_then_an_interval_after_each_pass_ended() {
         tokio::time::sleep(Duration::from_secs(400)).await;
         let _ = stop.send(());
     });
-    let end = run_loop(
-        &services,
-        &source,
-        interval,
-        &health,
-        &Notify::new(),
-        async {
-            let _ = stopped.await;
-        },
-    )
+    let end = run_loop(&services, &source, interval, &health, &quiet(), async {
+        let _ = stopped.await;
+    })
     .await;
     stopper.await.unwrap();
     let secs: Vec<u64> = loads
@@ -152,7 +157,7 @@ async fn a_shutdown_between_passes_exits_without_another_pass() {
         &source,
         Duration::from_secs(60),
         &health,
-        &Notify::new(),
+        &quiet(),
         tokio::time::sleep(Duration::from_secs(30)),
     )
     .await;
@@ -172,7 +177,7 @@ async fn interval_zero_runs_once_and_waits_for_the_shutdown() {
         &source,
         Duration::ZERO,
         &health,
-        &Notify::new(),
+        &quiet(),
         tokio::time::sleep(Duration::from_secs(3600)),
     )
     .await;
@@ -196,7 +201,7 @@ async fn a_shutdown_during_a_pass_lets_it_finish_then_exits() {
         &source,
         Duration::from_secs(60),
         &health,
-        &Notify::new(),
+        &quiet(),
         tokio::time::sleep(Duration::from_secs(50)),
     )
     .await;
@@ -236,7 +241,7 @@ async fn passes_run_only_while_this_replica_leads() {
         &source,
         Duration::from_secs(120),
         &health,
-        &Notify::new(),
+        &quiet(),
         tokio::time::sleep(Duration::from_secs(600)),
     )
     .await;
@@ -273,7 +278,11 @@ async fn a_wake_starts_a_pass_at_once_and_one_during_a_pass_starts_another_after
         &source,
         Duration::from_secs(120),
         &health,
-        &wake,
+        &Triggers {
+            wake: &wake,
+            requests: &PassRequests::default(),
+            window: WINDOW,
+        },
         tokio::time::sleep(Duration::from_secs(200)),
     )
     .await;
@@ -308,7 +317,11 @@ async fn with_interval_zero_only_wakes_start_passes() {
         &source,
         Duration::ZERO,
         &health,
-        &wake,
+        &Triggers {
+            wake: &wake,
+            requests: &PassRequests::default(),
+            window: WINDOW,
+        },
         tokio::time::sleep(Duration::from_secs(3600)),
     )
     .await;
@@ -320,4 +333,53 @@ async fn with_interval_zero_only_wakes_start_passes() {
         .map(Duration::as_secs)
         .collect();
     assert_eq!(secs, [0, 500]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_burst_of_requests_makes_one_narrowed_pass_and_keeps_the_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let services = services(dir.path());
+    let (source, loads) = recorder(Duration::from_secs(10));
+    let health = HealthState::new(true, Leadership::unconditional());
+    let requests = Arc::new(PassRequests::default());
+    let sender = tokio::spawn({
+        let requests = requests.clone();
+        async move {
+            // 50 events at 30 s, one more at 31 s (within the window), one at 100 s.
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            for _ in 0..50 {
+                requests.request(Arc::new(|_: &updater_core::image::ImageRef| true));
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            requests.request(Arc::new(|_: &updater_core::image::ImageRef| true));
+            tokio::time::sleep(Duration::from_secs(69)).await;
+            requests.request(Arc::new(|_: &updater_core::image::ImageRef| true));
+        }
+    });
+    let wake = Notify::new();
+    let triggers = Triggers {
+        wake: &wake,
+        requests: &requests,
+        window: WINDOW,
+    };
+    let end = run_loop(
+        &services,
+        &source,
+        Duration::from_secs(120),
+        &health,
+        &triggers,
+        tokio::time::sleep(Duration::from_secs(200)),
+    )
+    .await;
+    sender.await.unwrap();
+    let secs: Vec<u64> = loads
+        .lock()
+        .unwrap()
+        .iter()
+        .map(Duration::as_secs)
+        .collect();
+    // Full at 0; the burst at 30–31 s is one narrowed pass at 32; the event at 100 s one at 102;
+    // the next full pass stays 120 s after the first ended (130), not after the narrowed ones.
+    assert_eq!(secs, [0, 32, 102, 130]);
+    assert_eq!(end.passes, 4);
 }

@@ -206,6 +206,22 @@ fn names_and_types_are_the_originals() {
 }
 
 #[test]
+fn webhook_requests_are_counted_by_type_and_outcome() {
+    let metrics = Metrics::new();
+    metrics.webhook_request("docker.io", "accepted");
+    metrics.webhook_request("docker.io", "accepted");
+    metrics.webhook_request("docker.io", "bad_signature");
+    metrics.webhook_request("unknown", "unknown_type");
+    let (_, samples) = parse(&metrics.render());
+    let name = "argocd_image_updater_webhook_requests_total";
+    let series = |kind, outcome| value(&samples, name, &[("type", kind), ("outcome", outcome)]);
+    assert_eq!(series("docker.io", "accepted"), 2.0);
+    assert_eq!(series("docker.io", "bad_signature"), 1.0);
+    assert_eq!(series("unknown", "unknown_type"), 1.0);
+    assert_eq!(samples.iter().filter(|s| s.name == name).count(), 3);
+}
+
+#[test]
 fn a_fresh_registry_shows_zero_k8s_counters_and_ends_with_eof() {
     let text = Metrics::new().render();
     let (_, samples) = parse(&text);

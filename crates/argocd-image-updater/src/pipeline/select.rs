@@ -44,6 +44,19 @@ pub struct Selected {
     pub works: Vec<AppWork>,
 }
 
+impl Selected {
+    /// Keeps only the images `scope` keeps (an image whose reference does not parse is
+    /// dropped: it could not concern anything), and only the Applications left with images.
+    pub fn narrow(&mut self, scope: &super::ImageScope) {
+        for work in &mut self.works {
+            work.target.images.retain(|image| {
+                updater_core::image::ImageRef::parse(&image.image_name).is_ok_and(|r| scope(&r))
+            });
+        }
+        self.works.retain(|work| !work.target.images.is_empty());
+    }
+}
+
 /// Selects the work of a pass; `legacy` switches to v0.x mode.
 pub fn select(inventory: &Inventory, legacy: Option<&LegacyFilter>) -> Selected {
     let metas: Vec<AppMeta> = inventory.apps.iter().map(app_meta).collect();

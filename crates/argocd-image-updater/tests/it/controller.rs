@@ -14,7 +14,7 @@ use super::run_once::objects::{App, app_ref, helm_image, image_updater};
 use super::run_once::{forced, seed_web_in_team_a};
 
 /// A replica of the controller: the binary running `run --interval 1s` with its log in a file.
-struct Replica {
+pub(crate) struct Replica {
     child: Child,
     probe_port: u16,
     metrics_port: u16,
@@ -31,6 +31,11 @@ impl Replica {
 
     /// [`Self::start`] with another `--interval`.
     fn with_interval(cluster: &Cluster, name: &str, interval: &str) -> Self {
+        Self::with_args(cluster, name, &[&format!("--interval={interval}")])
+    }
+
+    /// A replica with `args` (which must include `--interval`) after the common flags.
+    pub(crate) fn with_args(cluster: &Cluster, name: &str, args: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("stderr.log");
         let probe_port = free_port();
@@ -41,7 +46,7 @@ impl Replica {
             PathBuf::from,
         );
         let child = Command::new(binary)
-            .args(["run", "--interval", interval, "--loglevel", "info"])
+            .args(["run", "--loglevel", "info"])
             .args(["--watch-namespaces", "*", "--argocd-namespace", ARGOCD_NS])
             .arg(format!(
                 "--health-probe-bind-address=127.0.0.1:{probe_port}"
@@ -53,6 +58,7 @@ impl Replica {
             .arg(cluster.registries_conf())
             .arg("--cache-dir")
             .arg(dir.path().join("cache"))
+            .args(args)
             .env("HOSTNAME", name)
             .env_remove("RUST_LOG")
             .stdout(Stdio::null())
@@ -74,7 +80,7 @@ impl Replica {
     }
 
     /// Sends SIGTERM and waits for the exit.
-    fn terminate(mut self) -> (ExitStatus, String) {
+    pub(crate) fn terminate(mut self) -> (ExitStatus, String) {
         let killed = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -93,7 +99,7 @@ impl Drop for Replica {
 }
 
 /// A free loopback port (released just before the binary binds it).
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
 }
@@ -121,7 +127,7 @@ fn sample(text: &str, series: &str) -> f64 {
     line.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+pub(crate) fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !done() {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
@@ -130,7 +136,7 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 /// The `image.tag` parameter of `team-a/web`.
-fn web_tag(cluster: &Cluster) -> String {
+pub(crate) fn web_tag(cluster: &Cluster) -> String {
     tag_of(cluster, "web").expect("web has an image.tag parameter")
 }
 

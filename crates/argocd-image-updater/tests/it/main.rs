@@ -9,6 +9,7 @@ mod standalone;
 mod template_cmd;
 mod test_cmd;
 mod version_cmd;
+mod webhook;
 
 use assert_cmd::Command;
 

@@ -130,6 +130,19 @@ fn the_original_bounds_of_the_concurrency_variables() {
 }
 
 #[test]
+fn the_original_bounds_of_the_webhook_variables() {
+    assert_eq!(WEBHOOK_PORT_RANGE, 0..=65535);
+    assert_eq!(WEBHOOK_RATELIMIT_RANGE, 0..=i64::MAX);
+    let (zero, _) = read("0", |r, n| r.int(n, WEBHOOK_PORT_RANGE));
+    let (too_high, warnings) = read("65536", |r, n| r.int(n, WEBHOOK_PORT_RANGE));
+    assert_eq!((zero, too_high), (Some(0), None));
+    warns_about(&warnings, "65536");
+    let (negative, warnings) = read("-1", |r, n| r.int(n, WEBHOOK_RATELIMIT_RANGE));
+    assert_eq!(negative, None);
+    warns_about(&warnings, "-1");
+}
+
+#[test]
 fn a_go_duration_is_kept_as_written() {
     for value in ["30s", "2m0s", "1h30m", "0", "1.5h", "500ms"] {
         let (result, warnings) = read(value, |r, n| r.duration(n));
