@@ -1,7 +1,8 @@
 //! The webhook routes (spec §12): which registry types are accepted, how a request becomes an
 //! event or a refusal, and the status and metric outcome of each refusal.
 //!
-//! Order of the checks, each ending the request: no handler at all (400), missing or unknown
+//! Order of the checks, each ending the request: a method other than POST (405), no handler at
+//! all (400), missing or unknown
 //! type (400), a type with no handler (400), body over [`MAX_BODY`] (413), the parser's refusal
 //! (its status), the rate limit's backlog full (429); otherwise 200 and the event is dispatched.
 
@@ -13,7 +14,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get};
 use updater_core::secret::Secret;
 use updater_core::webhook::{
     RegistryEvent, RegistryType, WebhookError, WebhookRequest, handle as core_handle,
@@ -25,6 +26,9 @@ use crate::metrics::Metrics;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod real_tests;
 
 /// The largest request body accepted (1 MiB, as the original); a larger one is refused with
 /// 413 after reading at most this much.
@@ -135,7 +139,8 @@ pub fn router_with(
         metrics,
     };
     Router::new()
-        .route("/webhook", post(webhook))
+        // Every method reaches the handler, so a wrong one is refused (405) and counted.
+        .route("/webhook", any(webhook))
         .route("/healthz", get(|| async { "OK" }))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
@@ -190,11 +195,25 @@ async fn webhook(State(state): State<WebhookState>, request: Request) -> Respons
         }
     };
     state.metrics.webhook_request(label, outcome);
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        return (status, [(axum::http::header::ALLOW, "POST")], body).into_response();
+    }
     (status, body).into_response()
 }
 
 /// Runs every check on `request`; returns the `type` metric label with the outcome.
 async fn process(state: &WebhookState, request: Request) -> (&'static str, Result<(), Refusal>) {
+    if request.method() != axum::http::Method::POST {
+        let refusal = Refusal {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            outcome: updater_core::webhook::reason::METHOD,
+            message: format!(
+                "method {} not allowed: webhooks are sent with POST",
+                request.method()
+            ),
+        };
+        return (UNKNOWN_LABEL, Err(refusal));
+    }
     let (kind, secret) = match resolve_kind(&state.handlers, request.uri(), request.headers()) {
         Ok(found) => found,
         Err((label, refusal)) => return (label, Err(refusal)),
