@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 use updater_core::image::ImageRef;
 use updater_core::webhook::{RegistryEvent, RegistryType, concerns_image};
 
+use crate::leader::Leadership;
 use crate::pipeline::ImageScope;
 use crate::webhook::EventSink;
 
@@ -46,9 +47,15 @@ impl Batch {
 pub struct PassRequests {
     pending: Mutex<Option<Batch>>,
     arrived: Notify,
+    /// The replica's leadership, when it campaigns: only the leader takes events.
+    leadership: std::sync::OnceLock<Leadership>,
 }
 
 impl PassRequests {
+    /// Takes events only while `leadership` says this replica leads.
+    pub fn follow(&self, leadership: Leadership) {
+        let _ = self.leadership.set(leadership);
+    }
     /// Asks for a pass over the images `scope` keeps.
     pub fn request(&self, scope: Arc<ImageScope>) {
         let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
@@ -105,6 +112,10 @@ impl PassRequests {
 impl EventSink for PassRequests {
     fn accept(&self, _kind: RegistryType, event: RegistryEvent) {
         self.request_event(event);
+    }
+
+    fn accepting(&self) -> bool {
+        self.leadership.get().is_none_or(Leadership::may_write)
     }
 }
 

@@ -28,6 +28,12 @@ pub use settings::{WebhookSettings, settings_from};
 pub trait EventSink: Send + Sync + 'static {
     /// One accepted event of a `kind` registry.
     fn accept(&self, kind: RegistryType, event: RegistryEvent);
+
+    /// Whether events are taken now; `false` on a standby replica, whose passes wait for the
+    /// lease (the request is then refused with 503 so the sender sees it was not handled).
+    fn accepting(&self) -> bool {
+        true
+    }
 }
 
 /// Serves webhooks as `settings` say until `shutdown` completes, handing accepted events to

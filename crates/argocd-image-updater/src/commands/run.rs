@@ -106,6 +106,7 @@ async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
     }
     let (mut services, source) = prepare(args).await?;
     let election = elect(args, &source, &mut services);
+    requests.follow(services.leadership.clone());
     let watch = (!args.legacy_annotations)
         .then(|| crate::wake::spawn(&source.client, &source.scope, wake.clone()));
     let result = control(args, &services, &source, &triggers, webhook).await;

@@ -26,9 +26,16 @@ pub const BACKLOG: usize = 1024;
 const HOUR_NANOS: u128 = 3_600_000_000_000;
 
 /// The front of a rate-limited sink: cheap to clone, never blocks.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RateLimiter {
     queue: mpsc::Sender<(RegistryType, RegistryEvent)>,
+    sink: Arc<dyn EventSink>,
+}
+
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimiter").finish_non_exhaustive()
+    }
 }
 
 impl RateLimiter {
@@ -41,8 +48,13 @@ impl RateLimiter {
         sink: Arc<dyn EventSink>,
     ) -> (Self, JoinHandle<()>) {
         let (queue, waiting) = mpsc::channel(backlog.max(1));
-        let worker = tokio::spawn(drain(waiting, spacing(per_hour), sink));
-        (Self { queue }, worker)
+        let worker = tokio::spawn(drain(waiting, spacing(per_hour), sink.clone()));
+        (Self { queue, sink }, worker)
+    }
+
+    /// Whether the sink takes events now.
+    pub fn accepting(&self) -> bool {
+        self.sink.accepting()
     }
 
     /// Queues an event; `false` when the backlog is full (or the worker is gone).

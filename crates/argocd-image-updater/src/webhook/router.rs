@@ -99,6 +99,14 @@ pub enum Dispatch {
 }
 
 impl Dispatch {
+    /// Whether the sink takes events now.
+    fn accepting(&self) -> bool {
+        match self {
+            Self::Direct(sink) => sink.accepting(),
+            Self::Spaced(limiter) => limiter.accepting(),
+        }
+    }
+
     /// Hands over an event; `false` when the rate limit's backlog is full.
     fn send(&self, kind: RegistryType, event: RegistryEvent) -> bool {
         match self {
@@ -218,6 +226,14 @@ async fn process(state: &WebhookState, request: Request) -> (&'static str, Resul
         Ok(found) => found,
         Err((label, refusal)) => return (label, Err(refusal)),
     };
+    if !state.dispatch.accepting() {
+        let refusal = Refusal {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            outcome: "standby",
+            message: "this replica does not hold the lease: send webhooks to the leader".into(),
+        };
+        return (kind.as_str(), Err(refusal));
+    }
     let result = accept(state, kind, secret, request).await;
     (kind.as_str(), result)
 }

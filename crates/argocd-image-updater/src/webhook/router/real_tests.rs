@@ -207,12 +207,20 @@ fn requires_json(kind: RegistryType) -> bool {
 }
 
 /// The events that reached the sink.
+/// Records events; with `.1` set it stands by, as a replica without the lease does.
 #[derive(Default)]
-struct RecordingSink(Mutex<Vec<(RegistryType, RegistryEvent)>>);
+struct RecordingSink(
+    Mutex<Vec<(RegistryType, RegistryEvent)>>,
+    std::sync::atomic::AtomicBool,
+);
 
 impl EventSink for RecordingSink {
     fn accept(&self, kind: RegistryType, event: RegistryEvent) {
         self.0.lock().unwrap().push((kind, event));
+    }
+
+    fn accepting(&self) -> bool {
+        !self.1.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -657,4 +665,33 @@ async fn a_docker_hub_event_for_library_nginx_concerns_the_images_named_nginx() 
         let image_ref = ImageRef::parse(image).unwrap();
         assert_eq!(concerns_image(event, &image_ref), expected, "{image}");
     }
+}
+
+#[tokio::test]
+async fn a_standby_replica_refuses_events_with_503_until_it_leads() {
+    let fixture = Fixture::new(all_secrets());
+    let case = &CASES[0];
+    fixture
+        .sink
+        .1
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let valid = || {
+        request(
+            case.kind,
+            Method::POST,
+            case.payload.as_bytes(),
+            Some(SECRET),
+        )
+    };
+    let (status, body) = fixture.send(valid()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(fixture.events().is_empty());
+    assert_eq!(fixture.count(case.kind, "standby"), 1);
+    fixture
+        .sink
+        .1
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let (status, body) = fixture.send(valid()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(fixture.events().len(), 1);
 }
