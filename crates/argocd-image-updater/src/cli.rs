@@ -48,12 +48,29 @@ impl Cli {
                 env::seed_run(args, sub, &mut reader);
                 args.env_warnings = reader.into_warnings();
             }
+            Command::Webhook(args) => {
+                if sub.value_source("webhook_port") != Some(clap::parser::ValueSource::CommandLine)
+                {
+                    args.webhook_port = WEBHOOK_COMMAND_PORT;
+                }
+                env::seed_run(args, sub, &mut reader);
+                // §2.3: webhooks only; no polling, leader election, probes or metrics server.
+                args.webhook_only = true;
+                args.enable_webhook = true;
+                args.leader_election = false;
+                args.health_probe_bind_address = "0".into();
+                args.metrics_bind_address = "0".into();
+                args.env_warnings = reader.into_warnings();
+            }
             Command::Test(args) => env::seed_test(args, sub, &mut reader),
             Command::Version(_) | Command::Template(_) => {}
         }
         Ok(cli)
     }
 }
+
+/// The `webhook` command's default port (the original's; `run` serves webhooks on 8082).
+pub const WEBHOOK_COMMAND_PORT: u16 = 8080;
 
 /// A bool flag value as Go's `strconv.ParseBool` reads it, so that `--flag=false` and the
 /// other spellings Go scripts use keep working.
@@ -83,6 +100,9 @@ pub enum Command {
     Test(Box<TestArgs>),
     /// Update the images of the selected Argo CD Applications.
     Run(Box<RunArgs>),
+    /// Serve registry webhooks only: no polling, no leader election; each event updates the
+    /// images it concerns (the `run` flags apply; the webhook port defaults to 8080).
+    Webhook(Box<RunArgs>),
 }
 
 /// `version` flags.
@@ -204,8 +224,9 @@ pub struct RunArgs {
     pub max_concurrent_apps: usize,
     /// ImageUpdaters processed at once; with `--max-concurrent-apps` it bounds how many
     /// Applications one pass works on at the same time (their product, as in the original)
-    /// [env: MAX_CONCURRENT_RECONCILES, 1..10].
-    #[arg(long, default_value_t = 1)]
+    /// [env: MAX_CONCURRENT_RECONCILES, 1..10]. `--max-concurrent-updaters`, the `webhook`
+    /// command's name for it, is accepted too.
+    #[arg(long, alias = "max-concurrent-updaters", default_value_t = 1)]
     pub max_concurrent_reconciles: usize,
     /// Hold the `c21b75f2.argoproj.io` Lease before writing anything, so that only one replica
     /// writes at a time.
@@ -292,6 +313,9 @@ pub struct RunArgs {
     #[arg(long, default_value_t = false, action = ArgAction::Set, num_args = 0..=1,
           default_missing_value = "true", require_equals = true, value_parser = parse_go_bool)]
     pub enable_webhook: bool,
+    /// Set by the `webhook` command: no timed passes, only those webhooks ask for.
+    #[arg(skip)]
+    pub webhook_only: bool,
     /// Port of the webhook server; `0` disables it [env: WEBHOOK_PORT, 0..65535].
     #[arg(long, default_value_t = 8082)]
     pub webhook_port: u16,

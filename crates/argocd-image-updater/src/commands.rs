@@ -18,5 +18,6 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Template(args) => template::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Webhook(args) => run::webhook(&args),
     }
 }

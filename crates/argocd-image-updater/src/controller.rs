@@ -30,6 +30,8 @@ pub struct Triggers<'a> {
     pub requests: &'a PassRequests,
     /// How long the first request of a burst waits for the others.
     pub window: Duration,
+    /// Whether full passes run at start and every interval (not in the `webhook` command).
+    pub timed: bool,
 }
 
 /// Runs a full pass at once and then every `interval` after the last full pass ended, until
@@ -52,7 +54,7 @@ pub async fn run_loop<S: AppSource>(
     if interval.is_zero() {
         tracing::info!("interval 0: after the first pass, passes run only on changes and events");
     }
-    let mut next_full = Some(tokio::time::Instant::now());
+    let mut next_full = triggers.timed.then(tokio::time::Instant::now);
     loop {
         let batch = tokio::select! {
             () = shutdown.as_mut() => return end,
@@ -79,7 +81,8 @@ pub async fn run_loop<S: AppSource>(
         tracing::info!("{}", report.summary_line());
         if full {
             health.mark_warm();
-            next_full = (!interval.is_zero()).then(|| tokio::time::Instant::now() + interval);
+            let timed = triggers.timed && !interval.is_zero();
+            next_full = timed.then(|| tokio::time::Instant::now() + interval);
         }
         if stopping {
             return end;

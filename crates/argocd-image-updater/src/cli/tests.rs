@@ -469,3 +469,36 @@ fn webhook_secrets_never_show_in_debug_output() {
     let debug = format!("{args:?}");
     assert!(!debug.contains("s3cret"), "{debug}");
 }
+
+#[test]
+fn the_webhook_command_serves_webhooks_only_on_8080_unless_told_otherwise() {
+    let webhook = |argv: &[&str], env: &[(&str, &str)]| {
+        let mut full = vec!["argocd-image-updater", "webhook"];
+        full.extend_from_slice(argv);
+        let matches = Cli::command().get_matches_from(full);
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        let lookup = move |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        match Cli::from_matches_and_env(&matches, &lookup)
+            .unwrap()
+            .command
+        {
+            Command::Webhook(args) => args,
+            other => panic!("parsed {other:?}"),
+        }
+    };
+    let args = webhook(&[], &[]);
+    assert_eq!(args.webhook_port, 8080);
+    assert!(args.webhook_only && args.enable_webhook && !args.leader_election);
+    assert_eq!(args.health_probe_bind_address, "0");
+    assert_eq!(webhook(&["--webhook-port", "9000"], &[]).webhook_port, 9000);
+    let updaters = webhook(&["--max-concurrent-updaters", "3"], &[]);
+    assert_eq!(updaters.max_concurrent_reconciles, 3);
+    assert_eq!(webhook(&[], &[("WEBHOOK_PORT", "9100")]).webhook_port, 9100);
+    assert_eq!(
+        webhook(&["--webhook-port=9000"], &[("WEBHOOK_PORT", "9100")]).webhook_port,
+        9000
+    );
+}

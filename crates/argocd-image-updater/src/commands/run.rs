@@ -33,6 +33,22 @@ use crate::webhook::{self, EventSink, WebhookSettings};
 
 mod standalone;
 
+/// Runs `webhook`: the webhook server and the passes its events ask for, nothing else
+/// (spec §2.3); the flags were set for it when parsed.
+pub fn webhook(args: &RunArgs) -> Result<(), Failure> {
+    if args.once {
+        return Err(Failure::bad_input(anyhow!(
+            "`webhook` does not take --once"
+        )));
+    }
+    if args.webhook_port == 0 {
+        return Err(Failure::bad_input(anyhow!(
+            "`webhook` needs a --webhook-port"
+        )));
+    }
+    run(args)
+}
+
 /// Runs `run`.
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let level = telemetry::parse_level(&args.loglevel).map_err(Failure::bad_input)?;
@@ -98,6 +114,7 @@ async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
         wake: &wake,
         requests: &requests,
         window: COALESCE_WINDOW,
+        timed: !args.webhook_only,
     };
     let webhook = webhook.map(|settings| (settings, requests.clone() as Arc<dyn EventSink>));
     if let Some(manifests) = &args.manifests {
@@ -107,7 +124,7 @@ async fn run_continuously(args: &RunArgs) -> Result<(), Failure> {
     let (mut services, source) = prepare(args).await?;
     let election = elect(args, &source, &mut services);
     requests.follow(services.leadership.clone());
-    let watch = (!args.legacy_annotations)
+    let watch = (!args.legacy_annotations && !args.webhook_only)
         .then(|| crate::wake::spawn(&source.client, &source.scope, wake.clone()));
     let result = control(args, &services, &source, &triggers, webhook).await;
     if let Some(watch) = watch {

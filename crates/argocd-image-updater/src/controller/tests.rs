@@ -101,6 +101,7 @@ fn quiet() -> Triggers<'static> {
         wake: Box::leak(Box::new(Notify::new())),
         requests: Box::leak(Box::default()),
         window: WINDOW,
+        timed: true,
     }
 }
 
@@ -282,6 +283,7 @@ async fn a_wake_starts_a_pass_at_once_and_one_during_a_pass_starts_another_after
             wake: &wake,
             requests: &PassRequests::default(),
             window: WINDOW,
+            timed: true,
         },
         tokio::time::sleep(Duration::from_secs(200)),
     )
@@ -321,6 +323,7 @@ async fn with_interval_zero_only_wakes_start_passes() {
             wake: &wake,
             requests: &PassRequests::default(),
             window: WINDOW,
+            timed: true,
         },
         tokio::time::sleep(Duration::from_secs(3600)),
     )
@@ -361,6 +364,7 @@ async fn a_burst_of_requests_makes_one_narrowed_pass_and_keeps_the_interval() {
         wake: &wake,
         requests: &requests,
         window: WINDOW,
+        timed: true,
     };
     let end = run_loop(
         &services,
@@ -382,4 +386,48 @@ async fn a_burst_of_requests_makes_one_narrowed_pass_and_keeps_the_interval() {
     // the next full pass stays 120 s after the first ended (130), not after the narrowed ones.
     assert_eq!(secs, [0, 32, 102, 130]);
     assert_eq!(end.passes, 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn untimed_loops_run_only_the_passes_requests_ask_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let services = services(dir.path());
+    let (source, loads) = recorder(Duration::from_secs(1));
+    let health = HealthState::new(true, Leadership::unconditional());
+    let requests = Arc::new(PassRequests::default());
+    let sender = tokio::spawn({
+        let requests = requests.clone();
+        async move {
+            tokio::time::sleep(Duration::from_secs(500)).await;
+            requests.request(Arc::new(|_: &updater_core::image::ImageRef| true));
+        }
+    });
+    let wake = Notify::new();
+    let triggers = Triggers {
+        wake: &wake,
+        requests: &requests,
+        window: WINDOW,
+        timed: false,
+    };
+    run_loop(
+        &services,
+        &source,
+        Duration::from_secs(120),
+        &health,
+        &triggers,
+        tokio::time::sleep(Duration::from_secs(1000)),
+    )
+    .await;
+    sender.await.unwrap();
+    let secs: Vec<u64> = loads
+        .lock()
+        .unwrap()
+        .iter()
+        .map(Duration::as_secs)
+        .collect();
+    assert_eq!(
+        secs,
+        [502],
+        "no pass at start or per interval; one after the request"
+    );
 }

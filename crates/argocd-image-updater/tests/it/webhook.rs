@@ -111,3 +111,51 @@ async fn a_push_and_its_webhook_update_within_seconds_and_a_burst_costs_one_list
     assert!(status.success(), "{log}");
     assert_eq!(cluster.app_writes("team-a", "web").len(), 3, "{log}");
 }
+
+/// §2.3 `webhook`: no pass at start or per interval, no leader election; a webhook event
+/// updates the images it concerns.
+#[tokio::test]
+async fn the_webhook_command_updates_only_on_events() {
+    let cluster = Cluster::start();
+    seed_web_in_team_a(&cluster).await;
+    let port = free_port();
+    let cache = tempfile::tempdir().unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("argocd-image-updater");
+    let mut child = std::process::Command::new(binary)
+        .args(["webhook", "--disable-tls", "--loglevel", "info"])
+        .arg(format!("--webhook-port={port}"))
+        .arg(format!("--cloudevents-webhook-secret={SECRET}"))
+        .args(["--watch-namespaces", "*"])
+        .arg("--kubeconfig")
+        .arg(cluster.kubeconfig())
+        .arg("--registries-conf-path")
+        .arg(cluster.registries_conf())
+        .arg("--cache-dir")
+        .arg(cache.path())
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the webhook server", || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(web_tag(&cluster), "1.0.0", "no pass without an event");
+    assert!(
+        cluster
+            .api
+            .request_log()
+            .iter()
+            .all(|r| !r.path.contains("/leases/")),
+        "no leader election"
+    );
+    assert_eq!(post(port, &push_event(&cluster, "1.2.0"), SECRET), 200);
+    wait_for("the update after the event", || {
+        web_tag(&cluster) == "1.2.0"
+    });
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(child.wait().unwrap().success());
+}
