@@ -23,6 +23,9 @@ fn full_version_has_six_lines() {
 }
 
 #[test]
-fn unbuilt_subcommands_are_not_offered() {
-    updater().arg("webhook").assert().code(2);
+fn unknown_subcommands_are_refused_and_webhook_is_offered() {
+    updater().arg("completion").assert().code(2);
+    let help = updater().arg("--help").assert().success();
+    let stdout = String::from_utf8_lossy(&help.get_output().stdout).into_owned();
+    assert!(stdout.contains("webhook"), "{stdout}");
 }
