@@ -6,6 +6,8 @@ pub mod app_manifest;
 pub mod helm_values;
 pub mod kustomization;
 pub mod source_file;
+mod span_tree;
+mod splice;
 pub mod template;
 
 #[cfg(test)]

@@ -32,7 +32,6 @@ mod layout;
 mod lists;
 mod locate;
 mod site;
-mod splice;
 mod tree;
 mod verify;
 
@@ -213,7 +212,7 @@ pub fn edit_application(
     let verify_error = || ManifestError::Verify {
         app: ctx.app.clone(),
     };
-    let edited = splice::apply(text, splices).ok_or_else(verify_error)?;
+    let edited = crate::render::splice::apply(text, splices).ok_or_else(verify_error)?;
     verify::check(text, &edited, target, lists, &ctx.app)?;
     Ok(edited)
 }
@@ -223,7 +222,7 @@ fn plan(
     ctx: &Ctx<'_>,
     source: &tree::Node,
     lists: &SourceLists,
-) -> Result<Vec<splice::Splice>, ManifestError> {
+) -> Result<Vec<crate::render::splice::Splice>, ManifestError> {
     let mut splices = Vec::new();
     if let Some(parameters) = &lists.helm_parameters {
         let wanted: Vec<lists::Named<'_>> = parameters.iter().map(lists::Named::helm).collect();

@@ -10,7 +10,6 @@ mod edit;
 mod element;
 mod fields;
 mod layout;
-mod splice;
 mod tree;
 
 #[cfg(test)]
@@ -49,6 +48,10 @@ pub enum KustomizationError {
         #[source]
         source: ScanError,
     },
+    /// The planned edits overlap: a bug guard, the planner never makes such edits; the file is
+    /// left as it was.
+    #[error("internal error: the kustomization edits overlap; the file is left unchanged")]
+    Overlap,
     /// The file holds no document, or several.
     #[error("a kustomization must hold exactly one YAML document, this one holds {found}")]
     DocumentCount {
@@ -124,5 +127,5 @@ pub fn render_kustomization(
         return Err(KustomizationError::DocumentCount { found: roots.len() });
     };
     let splices = edit::plan(current, root, images)?;
-    Ok(splice::apply(current, splices))
+    crate::render::splice::apply(current, splices).ok_or(KustomizationError::Overlap)
 }

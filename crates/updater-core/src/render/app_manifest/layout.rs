@@ -70,8 +70,11 @@ fn block_entries(node: &Node) -> Box<dyn Iterator<Item = (&Node, &Node)> + '_> {
         Kind::Mapping {
             flow: false,
             entries,
+            ..
         } => Box::new(entries.iter().map(|(k, v)| (k, v))),
-        Kind::Sequence { flow: false, items } => Box::new(items.iter().flat_map(block_entries)),
+        Kind::Sequence {
+            flow: false, items, ..
+        } => Box::new(items.iter().flat_map(block_entries)),
         _ => Box::new(std::iter::empty()),
     }
 }

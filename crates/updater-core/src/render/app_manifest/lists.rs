@@ -6,11 +6,11 @@ use std::collections::HashMap;
 
 use super::layout;
 use super::site::{self, ListSpec, NewItem, Site};
-use super::splice::Splice;
 use super::tree::{Kind, Node};
 use super::{Ctx, ManifestError};
 use crate::render::helm_values::scalar::{self, Style};
 use crate::render::source_file::{EnvEntry, HelmParameter};
+use crate::render::splice::Splice;
 use serde_saphyr::granit_parser::ScalarStyle;
 
 /// A desired named entry.

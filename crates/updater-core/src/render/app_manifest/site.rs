@@ -2,9 +2,9 @@
 //! would be created, and the splices that append items to it, create it, or shorten it.
 
 use super::layout::{self, Layout};
-use super::splice::Splice;
 use super::tree::{Kind, Node};
 use super::{Ctx, ManifestError};
+use crate::render::splice::Splice;
 
 /// The path of a list under a source: its block key and its list key.
 #[derive(Debug, Clone, Copy)]

@@ -3,9 +3,9 @@
 //! whole), new elements go after the last one, and a missing (or null) `images:` gets a new
 //! sequence. Everything outside the spliced ranges stays byte for byte.
 
-use super::splice::Splice;
 use super::tree::{Kind, Node};
 use super::{KustomizationError, KustomizeImage, element, fields, layout};
+use crate::render::splice::Splice;
 
 /// The splices that apply `images` to the document whose root is `root`.
 pub(super) fn plan(

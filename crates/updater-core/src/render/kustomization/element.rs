@@ -62,9 +62,9 @@ pub(super) fn reads_as(node: &Node, wanted: &str) -> bool {
     match &node.kind {
         Kind::Scalar(s) => {
             !s.null
-                && !s.decorated
+                && !node.decorated()
                 && s.value == wanted
-                && (!s.plain || plain_reads_as_string(wanted))
+                && (!s.plain() || plain_reads_as_string(wanted))
         }
         _ => false,
     }

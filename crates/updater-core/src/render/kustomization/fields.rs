@@ -4,9 +4,9 @@
 //! untouched fields keep their bytes and comments. Elements of an unusual shape return `None`
 //! and are replaced whole.
 
-use super::splice::Splice;
 use super::tree::{Kind, Node};
 use super::{KustomizeImage, element, layout};
+use crate::render::splice::Splice;
 
 /// kustomize's field order.
 const ORDER: [&str; 4] = ["name", "newName", "newTag", "digest"];
@@ -62,7 +62,7 @@ fn simple_keys(entries: &[(Node, Node)]) -> Option<Vec<&str>> {
         let Kind::Scalar(scalar) = &value.kind else {
             return None;
         };
-        if scalar.block || scalar.decorated || keys.contains(&name) {
+        if scalar.block() || value.decorated() || keys.contains(&name) {
             return None;
         }
         keys.push(name);

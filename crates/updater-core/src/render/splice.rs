@@ -1,19 +1,20 @@
-//! Byte splices of the original text, the only way the manifest is changed.
+//! Byte splices of the original text: the only way the in-place editors (kustomizations,
+//! Application manifests) change a file, so every byte they do not mean to touch stays.
 
 /// Replace `start..end` of the original with `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Splice {
+pub(in crate::render) struct Splice {
     /// First byte replaced.
-    pub(super) start: usize,
+    pub(in crate::render) start: usize,
     /// Byte after the last one replaced (`start` for an insertion).
-    pub(super) end: usize,
+    pub(in crate::render) end: usize,
     /// The new text.
-    pub(super) text: String,
+    pub(in crate::render) text: String,
 }
 
 impl Splice {
     /// Inserts `text` at `at`.
-    pub(super) fn insert(at: usize, text: String) -> Self {
+    pub(in crate::render) fn insert(at: usize, text: String) -> Self {
         Self {
             start: at,
             end: at,
@@ -22,14 +23,14 @@ impl Splice {
     }
 
     /// Replaces `start..end` with `text`.
-    pub(super) fn replace(start: usize, end: usize, text: String) -> Self {
+    pub(in crate::render) fn replace(start: usize, end: usize, text: String) -> Self {
         Self { start, end, text }
     }
 }
 
 /// Applies splices, or `None` when two overlap or one is not on character boundaries (a bug
 /// guard: the planner never makes such splices). Insertions at one offset keep their order.
-pub(super) fn apply(text: &str, mut splices: Vec<Splice>) -> Option<String> {
+pub(in crate::render) fn apply(text: &str, mut splices: Vec<Splice>) -> Option<String> {
     // A stable sort keeps insertions at the same offset in the order they were planned.
     splices.sort_by_key(|s| (s.start, s.end));
     let mut out = String::with_capacity(text.len() + 256);
