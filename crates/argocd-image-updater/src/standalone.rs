@@ -157,9 +157,8 @@ impl StandaloneSource {
         let namespace = &self.git.argocd_namespace;
         let auth = self
             .git
-            .auth(url, &GitCredentials::RepoCreds, namespace, "default")
-            .await?;
-        self.snapshots.checkout(url, branch, &auth).await
+            .auth(url, &GitCredentials::RepoCreds, namespace, "default");
+        self.snapshots.checkout(url, branch, auth).await
     }
 
     fn found(&self) -> std::sync::MutexGuard<'_, HashMap<AppKey, FoundApp>> {
@@ -296,18 +295,15 @@ impl AppSource for StandaloneSource {
                 .as_json()
                 .pointer("/spec/project")
                 .and_then(|p| p.as_str());
-            let auth = self
-                .git
-                .auth(
-                    &git.repository,
-                    &git.credentials,
-                    namespace,
-                    project.unwrap_or("default"),
-                )
-                .await?;
+            let auth = self.git.auth(
+                &git.repository,
+                &git.credentials,
+                namespace,
+                project.unwrap_or("default"),
+            );
             let root = self
                 .snapshots
-                .checkout(&git.repository, git.base_branch.as_deref(), &auth)
+                .checkout(&git.repository, git.base_branch.as_deref(), auth)
                 .await
                 .with_context(|| format!("cannot fetch `{}`", git.repository))?;
             current::from_file(&Checkout(&root), file, target, image)

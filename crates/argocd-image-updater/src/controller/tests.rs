@@ -105,6 +105,21 @@ fn quiet() -> Triggers<'static> {
     }
 }
 
+/// The second each recorded pass started at.
+fn started_secs(loads: &Mutex<Vec<Duration>>) -> Vec<u64> {
+    loads
+        .lock()
+        .unwrap()
+        .iter()
+        .map(Duration::as_secs)
+        .collect()
+}
+
+/// A request scope keeping every image.
+fn everything() -> Arc<crate::pipeline::ImageScope> {
+    Arc::new(|_: &updater_core::image::ImageRef| true)
+}
+
 fn recorder(pass_length: Duration) -> (Recorder, Arc<Mutex<Vec<Duration>>>) {
     let loads = Arc::new(Mutex::new(Vec::new()));
     let source = Recorder {
@@ -132,12 +147,7 @@ async fn a_pass_runs_at_once_then_an_interval_after_each_pass_ended() {
     })
     .await;
     stopper.await.unwrap();
-    let secs: Vec<u64> = loads
-        .lock()
-        .unwrap()
-        .iter()
-        .map(Duration::as_secs)
-        .collect();
+    let secs = started_secs(&loads);
     // Passes take 10 s; the next starts 120 s after one ends: 0, 130, 260, 390.
     assert_eq!(secs, [0, 130, 260, 390]);
     assert_eq!(
@@ -247,12 +257,7 @@ async fn passes_run_only_while_this_replica_leads() {
     )
     .await;
     let _grant = elections.await.unwrap();
-    let secs: Vec<u64> = loads
-        .lock()
-        .unwrap()
-        .iter()
-        .map(Duration::as_secs)
-        .collect();
+    let secs = started_secs(&loads);
     assert_eq!(secs, [50, 180, 500]);
     assert_eq!(end.passes, 3);
 }
@@ -289,12 +294,7 @@ async fn a_wake_starts_a_pass_at_once_and_one_during_a_pass_starts_another_after
     )
     .await;
     waker.await.unwrap();
-    let secs: Vec<u64> = loads
-        .lock()
-        .unwrap()
-        .iter()
-        .map(Duration::as_secs)
-        .collect();
+    let secs = started_secs(&loads);
     // 0; woken at 30; woken during it, so again at 40; then the interval: 170.
     assert_eq!(secs, [0, 30, 40, 170]);
     assert_eq!(end.passes, 4);
@@ -329,12 +329,7 @@ async fn with_interval_zero_only_wakes_start_passes() {
     )
     .await;
     waker.await.unwrap();
-    let secs: Vec<u64> = loads
-        .lock()
-        .unwrap()
-        .iter()
-        .map(Duration::as_secs)
-        .collect();
+    let secs = started_secs(&loads);
     assert_eq!(secs, [0, 500]);
 }
 
@@ -351,12 +346,12 @@ async fn a_burst_of_requests_makes_one_narrowed_pass_and_keeps_the_interval() {
             // 50 events at 30 s, one more at 31 s (within the window), one at 100 s.
             tokio::time::sleep(Duration::from_secs(30)).await;
             for _ in 0..50 {
-                requests.request(Arc::new(|_: &updater_core::image::ImageRef| true));
+                requests.request(everything());
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
-            requests.request(Arc::new(|_: &updater_core::image::ImageRef| true));
+            requests.request(everything());
             tokio::time::sleep(Duration::from_secs(69)).await;
-            requests.request(Arc::new(|_: &updater_core::image::ImageRef| true));
+            requests.request(everything());
         }
     });
     let wake = Notify::new();
@@ -376,12 +371,7 @@ async fn a_burst_of_requests_makes_one_narrowed_pass_and_keeps_the_interval() {
     )
     .await;
     sender.await.unwrap();
-    let secs: Vec<u64> = loads
-        .lock()
-        .unwrap()
-        .iter()
-        .map(Duration::as_secs)
-        .collect();
+    let secs = started_secs(&loads);
     // Full at 0; the burst at 30–31 s is one narrowed pass at 32; the event at 100 s one at 102;
     // the next full pass stays 120 s after the first ended (130), not after the narrowed ones.
     assert_eq!(secs, [0, 32, 102, 130]);
@@ -399,7 +389,7 @@ async fn untimed_loops_run_only_the_passes_requests_ask_for() {
         let requests = requests.clone();
         async move {
             tokio::time::sleep(Duration::from_secs(500)).await;
-            requests.request(Arc::new(|_: &updater_core::image::ImageRef| true));
+            requests.request(everything());
         }
     });
     let wake = Notify::new();
@@ -419,12 +409,7 @@ async fn untimed_loops_run_only_the_passes_requests_ask_for() {
     )
     .await;
     sender.await.unwrap();
-    let secs: Vec<u64> = loads
-        .lock()
-        .unwrap()
-        .iter()
-        .map(Duration::as_secs)
-        .collect();
+    let secs = started_secs(&loads);
     assert_eq!(
         secs,
         [502],

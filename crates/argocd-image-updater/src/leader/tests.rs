@@ -35,6 +35,16 @@ fn campaign(api: &FakeApiServer, holder: &str) -> (Campaign, Leadership) {
     Campaign::new(lock, timing)
 }
 
+/// A fake API server where candidate `a` campaigns and already leads.
+async fn with_leader_a() -> (FakeApiServer, Running, Leadership) {
+    updater_testkit::install_crypto();
+    let api = FakeApiServer::start().unwrap();
+    let (a, a_leads) = campaign(&api, "a");
+    let a = a.spawn();
+    a_leads.until_leading().await;
+    (api, a, a_leads)
+}
+
 fn holder(api: &FakeApiServer) -> String {
     let lease = api
         .get(
@@ -105,11 +115,7 @@ fn identities_start_with_the_pod_name() {
 
 #[tokio::test]
 async fn one_leader_at_a_time_and_handover_when_the_leader_resigns() {
-    updater_testkit::install_crypto();
-    let api = FakeApiServer::start().unwrap();
-    let (a, a_leads) = campaign(&api, "a");
-    let a = a.spawn();
-    a_leads.until_leading().await;
+    let (api, a, a_leads) = with_leader_a().await;
     let (b, b_leads) = campaign(&api, "b");
     let b = b.spawn();
     let (a_led, b_led) = watch_exclusion(&a_leads, &b_leads, Duration::from_secs(2)).await;
@@ -130,11 +136,7 @@ async fn one_leader_at_a_time_and_handover_when_the_leader_resigns() {
 
 #[tokio::test]
 async fn a_leader_whose_renewals_fail_stops_writing_at_the_deadline_and_recovers() {
-    updater_testkit::install_crypto();
-    let api = FakeApiServer::start().unwrap();
-    let (a, a_leads) = campaign(&api, "a");
-    let a = a.spawn();
-    a_leads.until_leading().await;
+    let (api, a, a_leads) = with_leader_a().await;
     // About 3 s of failing renewals (one attempt per 200 ms), longer than the 1 s deadline.
     for _ in 0..15 {
         api.fail_next("GET", LEASE_PATH, 500);
@@ -160,11 +162,7 @@ async fn a_leader_whose_renewals_fail_stops_writing_at_the_deadline_and_recovers
 
 #[tokio::test]
 async fn a_stalled_leader_stops_writing_before_another_may_start() {
-    updater_testkit::install_crypto();
-    let api = FakeApiServer::start().unwrap();
-    let (a, a_leads) = campaign(&api, "a");
-    let a = a.spawn();
-    a_leads.until_leading().await;
+    let (api, a, a_leads) = with_leader_a().await;
     let (b, b_leads) = campaign(&api, "b");
     let b = b.spawn();
     // `a` stops renewing without releasing (a frozen or partitioned process).

@@ -4,6 +4,7 @@
 //! so reading never races with a commit being prepared.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -43,20 +44,23 @@ impl Snapshots {
     }
 
     /// The directory of `url` checked out at `branch` (the default branch when `None`),
-    /// fetched with `auth`.
+    /// fetched with the credentials `auth` resolves; they are resolved only when this pass has
+    /// not fetched the repository yet.
     pub async fn checkout(
         &self,
         url: &str,
         branch: Option<&str>,
-        auth: &GitAuth,
+        auth: impl Future<Output = anyhow::Result<GitAuth>>,
     ) -> anyhow::Result<PathBuf> {
         let key = (url.to_owned(), branch.map(str::to_owned));
         let cell = self.lock().entry(key).or_default().clone();
         let result = cell
             .get_or_init(|| async {
-                self.fetch(url, branch, auth)
-                    .await
-                    .map_err(|error| format!("{error:#}"))
+                let fetched = match auth.await {
+                    Ok(auth) => self.fetch(url, branch, &auth).await,
+                    Err(error) => Err(error),
+                };
+                fetched.map_err(|error| format!("{error:#}"))
             })
             .await;
         result.clone().map_err(|message| anyhow!(message))
