@@ -69,6 +69,11 @@ pub(super) fn find(entries: &[String], new_entry: &str) -> Option<String> {
 /// Argo CD's `KustomizeImage.Match`: the delimiter is the first of `=`, `:`, `@` that the new
 /// entry contains; without one nothing matches. Otherwise the texts before the delimiter must be
 /// equal.
+///
+/// Deliberate difference: a `:` that belongs to a registry's port (`host:5000/app:1.0`) is not
+/// taken for the tag's. Argo CD cuts at the first `:`, so every image of a registry with a port
+/// matched the first entry of that registry, and an Application with two such images lost one
+/// update to the other.
 fn matches(existing: &str, new_entry: &str) -> bool {
     let Some(delimiter) = DELIMITERS.into_iter().find(|d| new_entry.contains(*d)) else {
         return false;
@@ -76,10 +81,16 @@ fn matches(existing: &str, new_entry: &str) -> bool {
     before_delimiter(existing, delimiter) == before_delimiter(new_entry, delimiter)
 }
 
-/// Go's `strings.Split(text, delimiter)[0]`: the whole text when the delimiter is absent.
+/// Go's `strings.Split(text, delimiter)[0]` (the whole text when the delimiter is absent),
+/// except that a `:` is looked for after the last `/` only, past any registry port.
 fn before_delimiter(text: &str, delimiter: char) -> &str {
-    text.split_once(delimiter)
-        .map_or(text, |(before, _)| before)
+    let start = match delimiter {
+        ':' => text.rfind('/').map_or(0, |slash| slash + 1),
+        _ => 0,
+    };
+    text[start..]
+        .find(delimiter)
+        .map_or(text, |position| &text[..start + position])
 }
 
 #[cfg(test)]

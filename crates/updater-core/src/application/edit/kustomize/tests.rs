@@ -42,3 +42,26 @@ fn merge_replaces_only_the_first_match() {
     assert_eq!(find(&entries, "b=z:2").as_deref(), Some("b=y:1"));
     assert_eq!(find(&entries, "c=z:2"), None);
 }
+
+#[test]
+fn a_registry_port_is_not_a_tag_delimiter() {
+    assert!(!matches("reg:5000/org/a:1.0", "reg:5000/org/b:2.0"));
+    assert!(matches("reg:5000/org/a:1.0", "reg:5000/org/a:2.0"));
+    assert!(
+        matches("reg:5000/org/a", "reg:5000/org/a:2.0"),
+        "no tag yet"
+    );
+    let mut list = vec![json!("reg:5000/org/a:2.0")];
+    merge_image(&mut list, "reg:5000/org/b:3.0");
+    assert_eq!(
+        list,
+        [json!("reg:5000/org/a:2.0"), json!("reg:5000/org/b:3.0")],
+        "two images of one registry keep their own entries"
+    );
+    merge_image(&mut list, "reg:5000/org/b@sha256:ab");
+    assert_eq!(
+        list.len(),
+        3,
+        "a digest entry is another entry, as in Argo CD"
+    );
+}
