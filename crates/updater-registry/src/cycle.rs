@@ -1,6 +1,7 @@
 //! One tag listing per repository per cycle: a cycle-scoped memo that every image and
 //! application asking for the same repository shares, concurrency-safe (the second asker waits
-//! for the first listing instead of starting its own).
+//! for the first listing instead of starting its own). Likewise one digest probe (HEAD) per
+//! tracked tag per cycle, however many `digest` images follow it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,10 +16,14 @@ pub type Listing = Result<Arc<Vec<String>>, Arc<RegistryError>>;
 /// `(registry API URL, repository)`.
 type RepositoryKey = (String, String);
 
-/// The tag listings of one cycle; drop it when the cycle ends.
+/// `(registry API URL, repository, tag)`.
+type TagKey = (String, String, String);
+
+/// The tag listings and digest probes of one cycle; drop it when the cycle ends.
 #[derive(Default)]
 pub struct CycleTags {
     listings: Mutex<HashMap<RepositoryKey, Arc<OnceCell<Listing>>>>,
+    digests: Mutex<HashMap<TagKey, Arc<OnceCell<String>>>>,
 }
 
 impl CycleTags {
@@ -39,6 +44,25 @@ impl CycleTags {
         })
         .await
         .clone()
+    }
+
+    /// The digest `tag` of `repository` points to, asked with a HEAD at most once per cycle.
+    /// A failure is not remembered: the next asker tries again and gets its own error.
+    pub async fn digest(
+        &self,
+        client: &RegistryClient,
+        api_url: &str,
+        repository: &str,
+        tag: &str,
+    ) -> Result<String, RegistryError> {
+        let cell = {
+            let mut digests = self.digests.lock().unwrap_or_else(|p| p.into_inner());
+            let key = (api_url.to_owned(), repository.to_owned(), tag.to_owned());
+            digests.entry(key).or_default().clone()
+        };
+        cell.get_or_try_init(|| client.head_manifest(repository, tag))
+            .await
+            .cloned()
     }
 
     fn cell(&self, api_url: &str, repository: &str) -> Arc<OnceCell<Listing>> {

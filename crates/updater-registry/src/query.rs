@@ -1,7 +1,7 @@
 //! From a policy to the `TagInfo` list its strategy chooses from, at the lowest registry cost:
 //! the repository's tags from the cycle memo; metadata only for strategies that need it and only
-//! for tags the filters let through; a HEAD per tag, then manifests and configs only for digests
-//! the cache has not seen.
+//! for tags the filters let through; a HEAD per tag only when the tag's digest is not remembered
+//! from a recent pass, then manifests and configs only for digests the cache has not seen.
 
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use crate::cache::{CachedManifest, MetadataCache};
 use crate::client::{RegistryClient, RegistryError};
 use crate::cycle::CycleTags;
 use crate::manifest::{ManifestError, ManifestKind, parse_config, parse_manifest};
+use crate::tag_digests::TagDigests;
 
 /// Why one tag's metadata is missing.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +50,8 @@ pub struct QueryContext<'a> {
     pub cycle: &'a CycleTags,
     /// Metadata by digest.
     pub cache: &'a MetadataCache,
+    /// Recently resolved tag digests (`newest-build` only).
+    pub tag_digests: &'a TagDigests,
     /// The registry's declared tag order (`tagsortmode`).
     pub sort_mode: TagSortMode,
     /// Metadata fetches in flight at once.
@@ -83,7 +86,12 @@ pub async fn query_tags(
         Selection::NewestBuild if context.sort_mode != TagSortMode::None => {
             synthesize_dates(&mut query.tags, context.sort_mode);
         }
-        Selection::NewestBuild => describe_all(context, policy, repository, &mut query).await,
+        Selection::NewestBuild => {
+            describe_all(context, policy, repository, &mut query).await;
+            context
+                .tag_digests
+                .save(context.api_url, repository, &listing);
+        }
         Selection::Digest { tag } => {
             describe_tracked(context, policy, repository, tag, &mut query).await
         }
@@ -136,7 +144,9 @@ async fn describe_all(
     }
 }
 
-/// `digest`: one HEAD for the tracked tag, nothing else.
+/// `digest`: one HEAD for the tracked tag per cycle, shared by every image following it,
+/// nothing else. Never from the tag memo: this strategy exists to notice a moved tag on the
+/// very next pass.
 async fn describe_tracked(
     context: &QueryContext<'_>,
     policy: &ImagePolicy,
@@ -150,7 +160,11 @@ async fn describe_tracked(
     if !passes_filters(policy, tracked) {
         return;
     }
-    match context.client.head_manifest(repository, tracked).await {
+    let digest = context
+        .cycle
+        .digest(context.client, context.api_url, repository, tracked)
+        .await;
+    match digest {
         Ok(digest) => {
             tag.platforms = context
                 .cache
@@ -165,22 +179,44 @@ async fn describe_tracked(
     }
 }
 
-/// Digest, platforms and creation time of one tag: a HEAD, then the cache or the registry.
+/// Digest, platforms and creation time of one tag: its digest from the memo or a HEAD, then
+/// the cache or the registry.
 async fn describe_tag(
     context: &QueryContext<'_>,
     repository: &str,
     tag: &str,
     wanted: &Platforms,
 ) -> Result<TagInfo, MetadataError> {
-    let registry = |source| MetadataError::Registry {
-        tag: tag.to_owned(),
-        source,
-    };
+    let remembered = context.tag_digests.get(context.api_url, repository, tag);
+    if let Some(digest) = remembered
+        && let Ok(described) = describe_digest(context, repository, tag, digest, wanted).await
+    {
+        return Ok(described);
+    }
+    // Not remembered, or the remembered digest could not be described (its manifest may be
+    // gone since the tag moved): ask the registry, exactly as without the memo.
     let digest = context
         .client
         .head_manifest(repository, tag)
         .await
-        .map_err(registry)?;
+        .map_err(|source| MetadataError::Registry {
+            tag: tag.to_owned(),
+            source,
+        })?;
+    context
+        .tag_digests
+        .put(context.api_url, repository, tag, &digest);
+    describe_digest(context, repository, tag, digest, wanted).await
+}
+
+/// Platforms and creation time of `tag`, known to point to `digest`.
+async fn describe_digest(
+    context: &QueryContext<'_>,
+    repository: &str,
+    tag: &str,
+    digest: String,
+    wanted: &Platforms,
+) -> Result<TagInfo, MetadataError> {
     let entry = manifest_entry(context, repository, tag, &digest).await?;
     let created = match &entry {
         CachedManifest::Image { created, .. } => *created,

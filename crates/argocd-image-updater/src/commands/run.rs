@@ -16,6 +16,7 @@ use updater_git::{Author, GitOptions, GitWriter, Signing, SigningMethod};
 use updater_registry::cache::MetadataCache;
 use updater_registry::client::ClientOptions;
 use updater_registry::credentials::SecretSource;
+use updater_registry::tag_digests::{DEFAULT_TAG_DIGEST_TTL, TagDigests};
 
 use crate::adapters::StoreSecrets;
 use crate::cli::RunArgs;
@@ -330,6 +331,7 @@ pub(crate) fn services(
         cache_dir.join("metadata"),
         settings::METADATA_CACHE_MAX_FILES,
     );
+    let tag_digests = TagDigests::persistent(cache_dir.join("tag-digests"), DEFAULT_TAG_DIGEST_TTL);
     let git = GitWriter::new(cache_dir.join("git"), GitOptions::default())
         .context("cannot prepare the git working copies")?;
     let metrics = Arc::new(Metrics::new());
@@ -343,6 +345,7 @@ pub(crate) fn services(
             table,
             registry_secrets,
             cache,
+            tag_digests,
             registry_options,
         ),
         git,

@@ -15,6 +15,7 @@ use updater_core::render::template::CommitTemplate;
 use updater_git::{Author, GitOptions, GitWriter};
 use updater_registry::cache::MetadataCache;
 use updater_registry::client::ClientOptions;
+use updater_registry::tag_digests::{DEFAULT_TAG_DIGEST_TTL, TagDigests};
 
 use super::{Triggers, run_loop};
 use crate::health::HealthState;
@@ -84,6 +85,7 @@ fn services(cache: &std::path::Path) -> Services {
             RegistryTable::builtin(),
             None,
             MetadataCache::in_memory(),
+            TagDigests::in_memory(DEFAULT_TAG_DIGEST_TTL),
             ClientOptions::default(),
         ),
         git: GitWriter::new(cache, GitOptions::default()).unwrap(),

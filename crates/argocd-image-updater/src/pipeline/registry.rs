@@ -14,17 +14,19 @@ use updater_registry::client::{ClientOptions, RegistryClient, RequestCounts};
 use updater_registry::credentials::{CredentialProvider, SecretSource, provider_for};
 use updater_registry::cycle::CycleTags;
 use updater_registry::query::{QueryContext, TagQuery, query_tags};
+use updater_registry::tag_digests::TagDigests;
 
 use crate::failure::error_chain;
 
 /// Metadata fetches in flight at once per listing.
 const METADATA_CONCURRENCY: usize = 8;
 
-/// Registry clients by endpoint and credentials, with the shared metadata cache.
+/// Registry clients by endpoint and credentials, with the shared metadata cache and tag memo.
 pub struct RegistryPool {
     table: RegistryTable,
     secrets: Option<Arc<dyn SecretSource>>,
     cache: MetadataCache,
+    tag_digests: TagDigests,
     options: ClientOptions,
     clients: Mutex<HashMap<String, Arc<RegistryClient>>>,
 }
@@ -35,12 +37,14 @@ impl RegistryPool {
         table: RegistryTable,
         secrets: Option<Arc<dyn SecretSource>>,
         cache: MetadataCache,
+        tag_digests: TagDigests,
         options: ClientOptions,
     ) -> Self {
         Self {
             table,
             secrets,
             cache,
+            tag_digests,
             options,
             clients: Mutex::new(HashMap::new()),
         }
@@ -64,6 +68,7 @@ impl RegistryPool {
             api_url: &key,
             cycle: pass,
             cache: &self.cache,
+            tag_digests: &self.tag_digests,
             sort_mode: endpoint.tag_sort_mode,
             concurrency: METADATA_CONCURRENCY,
         };

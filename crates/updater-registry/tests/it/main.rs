@@ -5,6 +5,7 @@
 mod auth_modes;
 mod cost;
 mod strategies;
+mod tag_memo;
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ use updater_registry::credentials::{BoxFuture, CredentialFetchError, CredentialP
 use updater_registry::cycle::CycleTags;
 use updater_registry::query::{QueryContext, TagQuery, query_tags};
 use updater_registry::secret::{Credentials, Secret};
+use updater_registry::tag_digests::{DEFAULT_TAG_DIGEST_TTL, TagDigests};
 use updater_testkit::{AuthMode, RegistryOptions, RegistryServer};
 
 /// Starts a registry; the testkit picks a free port.
@@ -88,11 +90,23 @@ pub fn policy(image: &str, strategy: &str, constraint: &str, platforms: &[&str])
     policy::resolve(ImageRef::parse(image).unwrap(), constraint, &settings).unwrap()
 }
 
-/// Queries and chooses like one image of a cycle.
+/// Queries like one image of a cycle, remembering tag digests only for this call.
 pub async fn query(
     client: &RegistryClient,
     cycle: &CycleTags,
     cache: &MetadataCache,
+    policy: &ImagePolicy,
+) -> TagQuery {
+    let tag_digests = TagDigests::in_memory(DEFAULT_TAG_DIGEST_TTL);
+    query_remembering(client, cycle, cache, &tag_digests, policy).await
+}
+
+/// Queries like one image of a cycle, with tag digests remembered in `tag_digests`.
+pub async fn query_remembering(
+    client: &RegistryClient,
+    cycle: &CycleTags,
+    cache: &MetadataCache,
+    tag_digests: &TagDigests,
     policy: &ImagePolicy,
 ) -> TagQuery {
     let endpoint_url = client.registry().to_owned();
@@ -101,6 +115,7 @@ pub async fn query(
         api_url: &endpoint_url,
         cycle,
         cache,
+        tag_digests,
         sort_mode: updater_core::registries::TagSortMode::None,
         concurrency: 4,
     };

@@ -13,6 +13,7 @@ use updater_registry::client::{ClientOptions, RegistryClient};
 use updater_registry::credentials::{CredentialProvider, FileSecrets, SecretSource, provider_for};
 use updater_registry::cycle::CycleTags;
 use updater_registry::query::{QueryContext, query_tags};
+use updater_registry::tag_digests::{DEFAULT_TAG_DIGEST_TTL, TagDigests};
 
 use crate::cli::TestArgs;
 use crate::failure::{Failure, error_chain};
@@ -50,11 +51,14 @@ async fn fetch_async(
     let repository = endpoint.repository_path(&policy.image.name);
     let cycle = CycleTags::new();
     let cache = metadata_cache(args);
+    // In memory only: `test` shows what the registry says now, so every run HEADs each tag.
+    let tag_digests = TagDigests::in_memory(DEFAULT_TAG_DIGEST_TTL);
     let context = QueryContext {
         client: &client,
         api_url: &endpoint.api_url,
         cycle: &cycle,
         cache: &cache,
+        tag_digests: &tag_digests,
         sort_mode: endpoint.tag_sort_mode,
         concurrency: METADATA_CONCURRENCY,
     };
