@@ -32,7 +32,7 @@ mod servers;
 mod ssh;
 
 pub use census::{CensusProcess, ChildCensus};
-pub use daemon::GitDaemon;
+pub use daemon::{DaemonRequest, GitDaemon};
 pub use env::{
     ENV_CREDENTIAL_HELPER, GitEnv, GitOutput, PASSWORD_VAR, SCRUBBED_VARS, TEST_USER_EMAIL,
     TEST_USER_NAME, USERNAME_VAR, git_env,

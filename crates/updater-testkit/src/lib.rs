@@ -2,7 +2,8 @@
 //!
 //! [`RegistryServer`] runs a distribution 2.8 registry (`docker-registry`), optionally with
 //! htpasswd or token authentication (our own token service) and TLS; [`Seeder`] pushes tiny
-//! images, indexes and tags to it over the HTTP API, no Docker needed.
+//! images, indexes and tags to it over the HTTP API, no Docker needed; [`StoreSeeder`] writes
+//! the same images straight into its storage, much faster, for benchmarks.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,6 +27,7 @@ mod probe;
 mod process;
 mod registry;
 mod seed;
+mod store;
 mod token;
 
 pub use error::TestkitError;
@@ -36,6 +38,7 @@ pub use registry::{
     TOKEN_SERVICE, USERNAME,
 };
 pub use seed::{SeedError, Seeder};
+pub use store::{StoreError, StoreSeeder};
 
 /// Installs rustls' ring provider as the process default; reqwest is built without one.
 ///

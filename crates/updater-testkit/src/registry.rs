@@ -24,6 +24,7 @@ use crate::{
     probe::Probe,
     process::{KillOnDrop, tail},
     seed::{SeedError, Seeder},
+    store::StoreSeeder,
     token::{Policy, TokenServer},
 };
 
@@ -65,6 +66,9 @@ pub struct RegistryOptions {
     /// Token mode only: whether requests without credentials get pull-only tokens; when false
     /// the token service answers them 401.
     pub anonymous_pull: bool,
+    /// Where the registry's temporary directory (config, storage, log) is made; the system's
+    /// temporary directory when `None`.
+    pub parent: Option<PathBuf>,
 }
 
 impl Default for RegistryOptions {
@@ -73,6 +77,7 @@ impl Default for RegistryOptions {
             auth: AuthMode::Anonymous,
             tls: false,
             anonymous_pull: true,
+            parent: None,
         }
     }
 }
@@ -89,6 +94,15 @@ impl RegistryOptions {
     /// The same options served over HTTPS.
     pub fn with_tls(self) -> Self {
         Self { tls: true, ..self }
+    }
+
+    /// The same options with the registry's directory made inside `parent`, e.g. a tmpfs so
+    /// that seeding many tags straight into the storage is not bound by the disk.
+    pub fn in_dir(self, parent: impl Into<PathBuf>) -> Self {
+        Self {
+            parent: Some(parent.into()),
+            ..self
+        }
     }
 
     /// The same options with anonymous token requests refused (token mode).
@@ -128,10 +142,13 @@ impl RegistryServer {
     /// Makes the key material, starts the registry (and token service) and waits until `/v2/`
     /// answers.
     pub fn start(options: RegistryOptions) -> Result<Self, TestkitError> {
-        let dir = tempfile::Builder::new()
-            .prefix("updater-testkit-registry-")
-            .tempdir()
-            .map_err(TestkitError::TempDir)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("updater-testkit-registry-");
+        let dir = match &options.parent {
+            Some(parent) => builder.tempdir_in(parent),
+            None => builder.tempdir(),
+        }
+        .map_err(TestkitError::TempDir)?;
         let prepared = prepare(dir.path(), &options)?;
         let (child, port) = launch_with_retries(dir.path(), &prepared, free_port)?;
         Ok(Self {
@@ -226,6 +243,17 @@ impl RegistryServer {
     /// A [`Seeder`] that pushes to this registry with its credentials and CA.
     pub fn seeder(&self) -> Result<Seeder, SeedError> {
         Seeder::new(self)
+    }
+
+    /// The storage's `rootdirectory` (filesystem driver), under which distribution keeps
+    /// `docker/registry/v2`.
+    pub fn storage_root(&self) -> PathBuf {
+        data_path(self.dir.path())
+    }
+
+    /// A [`StoreSeeder`] that writes straight into this registry's storage, bypassing HTTP.
+    pub fn store_seeder(&self) -> StoreSeeder {
+        StoreSeeder::new(self)
     }
 
     /// The process id of the registry, e.g. to check it is gone.
@@ -327,7 +355,7 @@ fn launch(dir: &Path, prepared: &Prepared, port: u16) -> Result<KillOnDrop, Test
 
 /// Renders and writes `config.yml`; returns its path.
 fn write_config(dir: &Path, prepared: &Prepared, port: u16) -> Result<PathBuf, TestkitError> {
-    let data_dir = dir.join("data");
+    let data_dir = data_path(dir);
     fs::create_dir_all(&data_dir).map_err(file_error(&data_dir))?;
     let realm = prepared.token.as_ref().map(|(server, _)| server.realm());
     let auth = match (&prepared.htpasswd, &prepared.token, &realm) {
@@ -388,6 +416,11 @@ fn wait_ready(
         }
         thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// The storage root under the server's directory.
+fn data_path(dir: &Path) -> PathBuf {
+    dir.join("data")
 }
 
 /// Where the registry's stdout and stderr go.

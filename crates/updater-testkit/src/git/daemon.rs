@@ -82,6 +82,35 @@ impl GitDaemon {
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
+
+    /// Every connection it served so far, oldest first, read from its `--verbose` log: one
+    /// `Request <service> for '<path>'` line per fetch, clone or `ls-remote` (`upload-pack`)
+    /// and per push (`receive-pack`). The daemon logs a request as it starts serving it.
+    pub fn requests(&self) -> Result<Vec<DaemonRequest>, GitError> {
+        let log = self.dir.path().join("git-daemon.log");
+        let text = std::fs::read_to_string(&log).map_err(file_error(&log))?;
+        Ok(text.lines().filter_map(parse_request).collect())
+    }
+}
+
+/// One connection the daemon served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonRequest {
+    /// `upload-pack` (fetch, clone, ls-remote) or `receive-pack` (push).
+    pub service: String,
+    /// The repository path relative to the served root, e.g. `app.git`.
+    pub repo: String,
+}
+
+/// The request of a `[pid] Request upload-pack for '/app.git'` log line.
+fn parse_request(line: &str) -> Option<DaemonRequest> {
+    let (_, rest) = line.split_once("] Request ")?;
+    let (service, path) = rest.split_once(" for ")?;
+    let path = path.trim().trim_matches('\'').trim_start_matches('/');
+    Some(DaemonRequest {
+        service: service.to_owned(),
+        repo: path.to_owned(),
+    })
 }
 
 /// `git-daemon` on `port` with `home` as the HOME of the upload and receive packs it runs.
@@ -103,4 +132,22 @@ pub(crate) fn daemon_command(program: &Path, root: &Path, home: &Path, port: u16
     }
     command.envs(git_env(home));
     command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_lines_name_service_and_repository() {
+        let line = "[4242] Request upload-pack for '/team-01.git'";
+        assert_eq!(
+            parse_request(line),
+            Some(DaemonRequest {
+                service: "upload-pack".to_owned(),
+                repo: "team-01.git".to_owned(),
+            })
+        );
+        assert_eq!(parse_request("[4242] Connection from 127.0.0.1:5000"), None);
+    }
 }

@@ -233,3 +233,41 @@ fn git_env_isolates_config_and_identity() {
     );
     assert!(!debug.contains("s3cret"), "{debug}");
 }
+
+/// The daemon's log tells fetches (clone, ls-remote) and pushes apart, per repository.
+#[test]
+fn daemon_requests_count_fetches_and_pushes() {
+    let fixture = Fixture::start(Transport::Git);
+    let Server::Daemon(daemon) = &fixture.server else {
+        unreachable!("a git:// fixture has a daemon");
+    };
+    let work = fixture.work.path();
+    let url = fixture.url();
+    fixture
+        .env
+        .run_ok(work, &["clone", "-q", &url, "copy"])
+        .unwrap();
+    fixture.env.run_ok(work, &["ls-remote", &url]).unwrap();
+    let copy = work.join("copy");
+    std::fs::write(copy.join("values.yaml"), "tag: v2\n").unwrap();
+    fixture
+        .env
+        .run_ok(&copy, &["commit", "-qam", "bump"])
+        .unwrap();
+    fixture
+        .env
+        .run_ok(&copy, &["push", "-q", "origin", "main"])
+        .unwrap();
+    let requests = daemon.requests().unwrap();
+    let count = |service: &str| {
+        requests
+            .iter()
+            .filter(|r| r.service == service && r.repo == "app.git")
+            .count()
+    };
+    assert_eq!(
+        (count("upload-pack"), count("receive-pack")),
+        (2, 1),
+        "{requests:?}"
+    );
+}

@@ -11,6 +11,7 @@ mod kube_watch;
 mod lifecycle;
 mod modes;
 mod seeding;
+mod store_seeding;
 mod token;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
