@@ -177,6 +177,12 @@ impl Blob {
     }
 }
 
+/// The layer's file content when a spec sets none: one per repository, tag and platform, so
+/// every pushed image has its own digest. Both seeders use it, so their digests agree.
+pub(crate) fn default_content(repo: &str, tag: &str, spec: &ImageSpec) -> String {
+    format!("{repo}:{tag} {}\n", spec.platform_string())
+}
+
 /// `sha256:<hex>` of `bytes`.
 pub(crate) fn sha256_digest(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))

@@ -8,7 +8,9 @@ use reqwest::{Client, Method, RequestBuilder, Response, StatusCode, header};
 use serde::Deserialize;
 
 use crate::{
-    image::{Blob, BuiltImage, ImageSpec, ManifestFormat, build_image, build_index},
+    image::{
+        Blob, BuiltImage, ImageSpec, ManifestFormat, build_image, build_index, default_content,
+    },
     registry::{AuthMode, RegistryServer, TOKEN_SERVICE},
 };
 
@@ -159,7 +161,7 @@ impl Seeder {
         tag: &str,
         spec: &ImageSpec,
     ) -> Result<String, SeedError> {
-        let content = format!("{repo}:{tag} {}\n", spec.platform_string());
+        let content = default_content(repo, tag, spec);
         let image = build_image(spec, spec.format, &content);
         self.push_blobs(repo, &image).await?;
         self.put_manifest(repo, tag, image.media_type, &image.manifest)
@@ -177,7 +179,7 @@ impl Seeder {
     ) -> Result<String, SeedError> {
         let mut children = Vec::with_capacity(specs.len());
         for spec in specs {
-            let content = format!("{repo}:{tag} {}\n", spec.platform_string());
+            let content = default_content(repo, tag, spec);
             let image = build_image(spec, format, &content);
             self.push_blobs(repo, &image).await?;
             let digest = image.manifest.digest.clone();

@@ -17,7 +17,9 @@ use std::{
 };
 
 use crate::{
-    image::{Blob, BuiltImage, ImageSpec, ManifestFormat, build_image, build_index},
+    image::{
+        Blob, BuiltImage, ImageSpec, ManifestFormat, build_image, build_index, default_content,
+    },
     registry::RegistryServer,
 };
 
@@ -264,12 +266,6 @@ impl StoreSeeder {
 
 /// The name of every link file; it holds a `sha256:<hex>` digest and no newline.
 const LINK: &str = "link";
-
-/// The layer's file content [`crate::Seeder`] uses when the spec sets none: it must stay the
-/// same recipe, or the two seeders' digests differ (the integration tests compare them).
-fn default_content(repo: &str, tag: &str, spec: &ImageSpec) -> String {
-    format!("{repo}:{tag} {}\n", spec.platform_string())
-}
 
 /// The directory of the tag's index entry for `manifest`: `index/sha256/<hex>` under
 /// `tag_dir`.
