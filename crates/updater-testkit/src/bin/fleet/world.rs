@@ -172,11 +172,8 @@ fn specs(repo: &Repo, tag: &Tag) -> Vec<ImageSpec> {
     }
     let arm64 = ImageSpec {
         created: Some(tag.created + jiff::SignedDuration::from_secs(60)),
-        ..ImageSpec::platform("arm64", None)
-    };
-    let arm64 = ImageSpec {
-        content: Some(LAYER.to_owned()),
-        ..arm64
+        arch: "arm64".to_owned(),
+        ..amd64.clone()
     };
     vec![amd64, arm64]
 }
