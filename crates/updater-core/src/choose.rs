@@ -347,7 +347,13 @@ fn is_lower(selection: &Selection, best: &TagInfo, running: &str, tags: &[TagInf
 }
 
 /// The original's `needsUpdate`: digest compares digests; the others compare tags, by digest
-/// when either side has one.
+/// when the running image has one.
+///
+/// The original also compares by digest when only the candidate has one. `newest-build`
+/// candidates always do (read with their metadata) and live images rarely, so it "updated"
+/// every such image on every cycle to the very tag it runs: logged, counted, and with Git
+/// write-back a checkout with nothing to commit. The tag written is the same either way
+/// (only `digest` writes digests), so a candidate's digest alone is no reason to update.
 fn needs_update(selection: &Selection, chosen: &TagInfo, running: Option<&Running>) -> bool {
     let Some(running) = running else {
         return true;
@@ -355,7 +361,7 @@ fn needs_update(selection: &Selection, chosen: &TagInfo, running: Option<&Runnin
     if let Selection::Digest { .. } = selection {
         return running.digest.is_none() || running.digest != chosen.digest;
     }
-    if running.digest.is_some() || chosen.digest.is_some() {
+    if running.digest.is_some() {
         return running.digest != chosen.digest;
     }
     running.tag.as_deref() != Some(chosen.name.as_str())

@@ -161,6 +161,28 @@ fn equal_tags_compare_by_digest_when_either_side_has_one() {
 }
 
 #[test]
+fn a_candidate_digest_alone_is_no_update() {
+    let tags: Vec<TagInfo> = dated(&[
+        ("build-6", "2025-01-01T00:00:00Z"),
+        ("build-7", "2025-02-01T00:00:00Z"),
+    ])
+    .into_iter()
+    .map(|tag| TagInfo {
+        digest: Some(format!("sha256:{}", tag.name)),
+        ..tag
+    })
+    .collect();
+    let newest_build = policy(Selection::NewestBuild);
+    let decision = choose(&newest_build, &tags, Some(&running("build-7")));
+    assert_eq!(chosen(&decision), Some("build-7"));
+    assert!(
+        !decision.update_needed,
+        "the running tag is the candidate; only the candidate knows its digest"
+    );
+    assert!(choose(&newest_build, &tags, Some(&running("build-6"))).update_needed);
+}
+
+#[test]
 fn nothing_qualifies_gives_no_choice_and_no_update() {
     let decision = choose(&semver(">=9"), &names(&["1.0.0"]), Some(&running("1.0.0")));
     assert_eq!(chosen(&decision), None);
