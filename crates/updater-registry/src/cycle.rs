@@ -1,13 +1,16 @@
 //! One tag listing per repository per cycle: a cycle-scoped memo that every image and
 //! application asking for the same repository shares, concurrency-safe (the second asker waits
 //! for the first listing instead of starting its own). Likewise one digest probe (HEAD) per
-//! tracked tag per cycle, however many `digest` images follow it.
+//! tag per cycle, however many images ask about it, and one fetch of each manifest's
+//! description: the metadata cache only helps once a fetch has finished, and images of one
+//! repository are often queried at the same time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
 
+use crate::cache::CachedManifest;
 use crate::client::{RegistryClient, RegistryError};
 
 /// A listing, or the shared failure of it.
@@ -24,6 +27,7 @@ type TagKey = (String, String, String);
 pub struct CycleTags {
     listings: Mutex<HashMap<RepositoryKey, Arc<OnceCell<Listing>>>>,
     digests: Mutex<HashMap<TagKey, Arc<OnceCell<String>>>>,
+    manifests: Mutex<HashMap<String, Arc<OnceCell<CachedManifest>>>>,
 }
 
 impl CycleTags {
@@ -63,6 +67,21 @@ impl CycleTags {
         cell.get_or_try_init(|| client.head_manifest(repository, tag))
             .await
             .cloned()
+    }
+
+    /// The description of the manifest `digest` (content-addressed, like the metadata cache),
+    /// made by `fetch` at most once per cycle: concurrent askers wait for the first. A failure
+    /// is not remembered: the next asker fetches itself and gets its own error.
+    pub async fn manifest<E, F, Fut>(&self, digest: &str, fetch: F) -> Result<CachedManifest, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<CachedManifest, E>>,
+    {
+        let cell = {
+            let mut manifests = self.manifests.lock().unwrap_or_else(|p| p.into_inner());
+            manifests.entry(digest.to_owned()).or_default().clone()
+        };
+        cell.get_or_try_init(fetch).await.cloned()
     }
 
     fn cell(&self, api_url: &str, repository: &str) -> Arc<OnceCell<Listing>> {

@@ -194,10 +194,10 @@ async fn describe_tag(
         return Ok(described);
     }
     // Not remembered, or the remembered digest could not be described (its manifest may be
-    // gone since the tag moved): ask the registry, exactly as without the memo.
+    // gone since the tag moved): ask the registry, exactly as without the memo, once per cycle.
     let digest = context
-        .client
-        .head_manifest(repository, tag)
+        .cycle
+        .digest(context.client, context.api_url, repository, tag)
         .await
         .map_err(|source| MetadataError::Registry {
             tag: tag.to_owned(),
@@ -267,7 +267,8 @@ fn offered_platforms(entry: &CachedManifest) -> Vec<Platform> {
     }
 }
 
-/// The cached description of `digest`, fetching manifest (and config) on a miss.
+/// The cached description of `digest`, fetching manifest (and config) on a miss, once per
+/// cycle however many images ask at the same time.
 async fn manifest_entry(
     context: &QueryContext<'_>,
     repository: &str,
@@ -277,11 +278,14 @@ async fn manifest_entry(
     if let Some(entry) = context.cache.get(digest) {
         return Ok(entry);
     }
-    let entry = fetch_entry(context.client, repository, digest)
-        .await
-        .map_err(|failure| failure.for_tag(tag))?;
-    context.cache.put(digest, entry.clone());
-    Ok(entry)
+    let fetch = || async {
+        let entry = fetch_entry(context.client, repository, digest)
+            .await
+            .map_err(|failure| failure.for_tag(tag))?;
+        context.cache.put(digest, entry.clone());
+        Ok(entry)
+    };
+    context.cycle.manifest(digest, fetch).await
 }
 
 /// A fetch failure before we know which tag to blame.

@@ -309,3 +309,34 @@ async fn digest_images_following_one_tag_share_one_head_per_cycle() {
         assert_eq!(cost, one_head, "cycle {expected_heads}");
     }
 }
+
+/// Images of one `newest-build` repository queried at the same time share each HEAD, manifest
+/// and config fetch of the cycle: the metadata cache only helps once a fetch has finished.
+#[tokio::test]
+async fn concurrent_newest_build_queries_fetch_each_tag_once_per_cycle() {
+    const TAGS: u8 = 6;
+    let server = start(AuthMode::Anonymous, false);
+    push_dated_tags(&server, TAGS).await;
+    let newest = policy(REPOSITORY, "newest-build", "", &[]);
+    let client = client(&server);
+    let cache = MetadataCache::in_memory();
+    let tag_digests = TagDigests::in_memory(DEFAULT_TAG_DIGEST_TTL);
+    let cycle = CycleTags::new();
+    let mark = settled_log(&server).await;
+    let query = || query_remembering(&client, &cycle, &cache, &tag_digests, &newest);
+    let (first, second, third) = futures::join!(query(), query(), query());
+    for tags in [&first, &second, &third] {
+        assert_eq!(chosen(&newest, tags), tag_name(TAGS));
+    }
+    let made = client.request_counts().total();
+    let cost = Cost::of(&logged_since(&server, mark, made).await);
+    let every_tag = usize::from(TAGS);
+    let once_each = Cost {
+        listings: 1,
+        heads: every_tag,
+        manifest_gets: every_tag,
+        blob_gets: every_tag,
+        other: 0,
+    };
+    assert_eq!(cost, once_each);
+}
