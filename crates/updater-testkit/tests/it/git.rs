@@ -139,6 +139,8 @@ fn bare_repo_is_seeded_and_queried() {
     let files = [
         ("values.yaml", VALUES),
         ("apps/app/kustomization.yaml", "images: []\n"),
+        ("empty", ""),
+        ("unterminated", "no newline\n\nat the end"),
     ];
     let repo = BareRepo::create(root.path(), "org/app.git", &files, "release").unwrap();
     assert_eq!(repo.path(), root.path().join("org/app.git"));
@@ -161,6 +163,28 @@ fn bare_repo_is_seeded_and_queried() {
     );
     assert_eq!(repo.file_at("release", "missing.yaml").unwrap(), None);
     assert_eq!(repo.file_at("main", "values.yaml").unwrap(), None);
+    let batch = [
+        "values.yaml",
+        "missing.yaml",
+        "empty",
+        "apps",
+        "unterminated",
+        "apps/app/kustomization.yaml",
+    ];
+    let texts = ["", "no newline\n\nat the end", "images: []\n"].map(str::to_owned);
+    assert_eq!(
+        repo.files_at("release", &batch).unwrap(),
+        [
+            Some(VALUES.to_owned()),
+            None,
+            Some(texts[0].clone()),
+            None,
+            Some(texts[1].clone()),
+            Some(texts[2].clone()),
+        ]
+    );
+    assert_eq!(repo.files_at("main", &batch[..2]).unwrap(), [None, None]);
+    assert!(repo.files_at("release", &[]).unwrap().is_empty());
     assert_eq!(repo.log_messages("release").unwrap(), [SEED_MESSAGE]);
     assert!(repo.log_messages("main").unwrap().is_empty());
 }

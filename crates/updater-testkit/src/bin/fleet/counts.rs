@@ -23,13 +23,20 @@ pub struct RegistryCounts {
     pub other: usize,
     /// Answers with a status of 400 or more, of any kind.
     pub failed: usize,
+    /// Requests for a method and URI already requested earlier in the pass: work a cache or
+    /// a shared in-flight request could have saved.
+    pub repeated: usize,
 }
 
 impl RegistryCounts {
     /// Counts `requests` by kind.
     pub fn of(requests: &[RegistryRequest]) -> Self {
         let mut counts = Self::default();
+        let mut seen = std::collections::HashSet::new();
         for request in requests {
+            if !seen.insert((request.method.as_str(), request.uri.as_str())) {
+                counts.repeated += 1;
+            }
             let path = request.path();
             let slot = match request.method.as_str() {
                 "GET" if path.ends_with("/tags/list") => &mut counts.tags_list,
@@ -164,6 +171,9 @@ mod tests {
             request("GET", "/v2/a/manifests/sha256:ab", 200),
             request("GET", "/v2/a/blobs/sha256:cd", 200),
             request("GET", "/v2/", 401),
+            request("GET", "/v2/a/blobs/sha256:cd", 200),
+            request("HEAD", "/v2/a/blobs/sha256:cd", 200),
+            request("GET", "/v2/a/tags/list?n=100&last=x", 200),
         ]);
         assert_eq!(
             (
@@ -173,11 +183,16 @@ mod tests {
                 counts.blob_get,
                 counts.other
             ),
-            (1, 1, 1, 1, 1)
+            (2, 1, 1, 2, 2)
         );
         assert_eq!(
-            (counts.total(), counts.metadata_gets(), counts.failed),
-            (5, 2, 1)
+            (
+                counts.total(),
+                counts.metadata_gets(),
+                counts.failed,
+                counts.repeated
+            ),
+            (8, 3, 1, 1)
         );
     }
 

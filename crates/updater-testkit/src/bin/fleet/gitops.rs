@@ -15,6 +15,9 @@ pub const BRANCH: &str = "main";
 /// Where the manifests live in the monorepo.
 pub const MANIFESTS_DIR: &str = "argocd";
 
+/// The namespace of every Application and ImageUpdater (Argo CD's).
+pub const NAMESPACE: &str = "argocd";
+
 /// Applications per manifest file.
 const APPS_PER_FILE: usize = 50;
 
@@ -105,7 +108,7 @@ fn application(app: &App, context: &Context<'_>) -> String {
     };
     format!(
         "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\n  \
-         namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: {url}\n    \
+         namespace: {NAMESPACE}\nspec:\n  project: default\n  source:\n    repoURL: {url}\n    \
          path: apps/{name}\n    targetRevision: {BRANCH}\n{helm}  destination:\n    server: \
          https://kubernetes.default.svc\n    namespace: {name}\n"
     )
@@ -125,7 +128,7 @@ fn image_updater(fleet: &Fleet, app: &App, context: &Context<'_>) -> String {
         .collect();
     format!(
         "apiVersion: argocd-image-updater.argoproj.io/v1alpha1\nkind: ImageUpdater\nmetadata:\n  \
-         name: {name}\n  namespace: argocd\nspec:\n  applicationRefs:\n  - namePattern: {name}\n    \
+         name: {name}\n  namespace: {NAMESPACE}\nspec:\n  applicationRefs:\n  - namePattern: {name}\n    \
          writeBackConfig:\n      method: git\n      gitConfig:\n        branch: {BRANCH}\n        \
          writeBackTarget: {target}\n    images:\n{images}"
     )

@@ -1,16 +1,18 @@
-//! One measured pass: the updater run once, the servers' request logs read before and after,
-//! the commits counted, and every write-back target checked against what the strategy must
-//! have chosen.
+//! One measured pass: in cluster mode Argo CD's sync first, then the updater run once, the
+//! servers' request logs read before and after, the commits counted, and every write-back
+//! target checked against what the strategy must have chosen.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use anyhow::Context as _;
 
+use crate::cluster::ApiCounts;
 use crate::counts::{GitCounts, PassKind, RegistryCounts, minimum_requests};
 use crate::expect::{Digests, Pin, newest, pinned};
-use crate::gitops::{self, BRANCH, MANIFESTS_DIR, MONOREPO};
+use crate::gitops::{self, BRANCH, MANIFESTS_DIR, MONOREPO, NAMESPACE};
 use crate::measure::{self, ProcessCost};
 use crate::model::{App, Fleet, Image, Kind};
 use crate::world::World;
@@ -28,6 +30,11 @@ pub struct PassResult {
     pub minimum_requests: usize,
     /// Git requests and commits.
     pub git: GitCounts,
+    /// API server requests, in cluster mode.
+    pub api: Option<ApiCounts>,
+    /// Applications whose running images Argo CD's sync changed before the pass (cluster
+    /// mode; the first pass sets every one).
+    pub synced: Option<usize>,
     /// The updater's summary line, `(applications, images, updated, skipped, errors)`.
     pub summary: Option<[u64; 5]>,
     /// Images whose version had to change in this pass.
@@ -50,6 +57,11 @@ impl Runner<'_> {
     /// Runs pass `kind` and measures it.
     pub fn pass(&self, fleet: &Fleet, kind: PassKind) -> anyhow::Result<PassResult> {
         let world = self.world;
+        let synced = match &world.cluster {
+            Some(cluster) => Some(cluster.sync(fleet, &self.read_targets(fleet)?)?),
+            None => None,
+        };
+        let api_before = world.cluster.as_ref().map(|c| c.request_count());
         let registry_before = world.registry.requests()?.len();
         let git_before = world.daemon.requests()?.len();
         let commits_before = self.commit_counts()?;
@@ -66,6 +78,8 @@ impl Runner<'_> {
             .map(|(after, before)| after.saturating_sub(*before))
             .collect();
         let git = GitCounts::of(git_requests.get(git_before..).unwrap_or_default(), &commits);
+        let api = world.cluster.as_ref().zip(api_before);
+        let api = api.map(|(cluster, before)| cluster.requests_since(before));
         let (expected_images, expected_apps) = expected_changes(fleet, kind, &world.digests);
         Ok(PassResult {
             kind,
@@ -74,26 +88,34 @@ impl Runner<'_> {
             registry,
             minimum_requests: minimum_requests(fleet, kind),
             git,
+            api,
+            synced,
             expected_images,
             expected_apps,
-            wrong: self.check_targets(fleet, kind)?,
+            wrong: self.check_targets(fleet, kind, &self.read_targets(fleet)?),
         })
     }
 
-    /// `run --once` in standalone mode, manifests from the monorepo.
+    /// `run --once`: in standalone mode with the monorepo's manifests, in cluster mode with
+    /// the fake API server's kubeconfig.
     fn command(&self) -> Command {
         let world = self.world;
-        let manifests = format!("{}#{BRANCH}:{MANIFESTS_DIR}", world.daemon.url(MONOREPO));
         let mut command = Command::new(self.updater);
+        command.args(["run", "--once", "--loglevel", "info"]);
+        match &world.cluster {
+            None => {
+                let url = world.daemon.url(MONOREPO);
+                command.args(["--manifests", &format!("{url}#{BRANCH}:{MANIFESTS_DIR}")]);
+            }
+            Some(cluster) => {
+                command
+                    .arg("--kubeconfig")
+                    .arg(&cluster.kubeconfig)
+                    .args(["--argocd-namespace", NAMESPACE])
+                    .args(["--watch-namespaces", NAMESPACE]);
+            }
+        }
         command
-            .args([
-                "run",
-                "--once",
-                "--loglevel",
-                "info",
-                "--manifests",
-                &manifests,
-            ])
             .arg("--registries-conf-path")
             .arg(world.registries_conf())
             .arg("--cache-dir")
@@ -113,7 +135,9 @@ impl Runner<'_> {
             PassKind::Warm => "pass-2-warm",
             PassKind::NewTags => "pass-3-new-tags",
         };
-        self.world.dir.join(name)
+        self.world
+            .dir
+            .join(format!("{}-{name}", self.world.mode.name()))
     }
 
     fn commit_counts(&self) -> anyhow::Result<Vec<usize>> {
@@ -124,22 +148,46 @@ impl Runner<'_> {
             .collect()
     }
 
-    /// Every image's target after pass `kind`, checked; one line per wrong image.
-    fn check_targets(&self, fleet: &Fleet, kind: PassKind) -> anyhow::Result<Vec<String>> {
+    /// Every app's write-back file on the branch, by app name (missing files are absent).
+    fn read_targets(&self, fleet: &Fleet) -> anyhow::Result<HashMap<String, String>> {
+        let mut texts = HashMap::new();
+        for repo in &self.world.repos {
+            let apps: Vec<&App> = fleet
+                .apps
+                .iter()
+                .filter(|app| gitops::repo_of(app) == repo.name())
+                .collect();
+            let paths: Vec<String> = apps.iter().map(|app| gitops::target_path(app)).collect();
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let files = repo
+                .files_at(BRANCH, &paths)
+                .with_context(|| format!("cannot read the targets in `{}`", repo.name()))?;
+            for (app, text) in apps.iter().zip(files) {
+                if let Some(text) = text {
+                    texts.insert(app.name.clone(), text);
+                }
+            }
+        }
+        Ok(texts)
+    }
+
+    /// Every image's target after pass `kind`, checked against `targets` (the files, by app);
+    /// one line per wrong image.
+    fn check_targets(
+        &self,
+        fleet: &Fleet,
+        kind: PassKind,
+        targets: &HashMap<String, String>,
+    ) -> Vec<String> {
         let mut wrong = Vec::new();
         for app in &fleet.apps {
-            let repo = self
-                .world
-                .repo(&gitops::repo_of(app))
-                .context("the app's repository is missing")?;
-            let path = gitops::target_path(app);
-            let text = repo.file_at(BRANCH, &path)?.unwrap_or_default();
+            let text = targets.get(&app.name).map_or("", String::as_str);
             for image in &app.images {
                 let repo = &fleet.repos[image.repo];
                 let Some(want) = newest(repo, image, kind == PassKind::NewTags) else {
                     continue;
                 };
-                if !holds(app, &text, &want, &self.world.digests) {
+                if !holds(app, text, &want, &self.world.digests) {
                     wrong.push(format!(
                         "{} {} ({}): want {}",
                         app.name,
@@ -150,7 +198,7 @@ impl Runner<'_> {
                 }
             }
         }
-        Ok(wrong)
+        wrong
     }
 }
 

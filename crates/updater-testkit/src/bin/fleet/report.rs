@@ -3,10 +3,22 @@
 
 use serde_json::{Value, json};
 
+use crate::cluster::ApiCounts;
 use crate::counts::PassKind;
 use crate::model::{Class, Fleet};
 use crate::pass::PassResult;
-use crate::world::Seeding;
+use crate::world::{Mode, Seeding};
+
+/// One mode's world and passes.
+#[derive(Debug, Clone)]
+pub struct ModeRun {
+    /// The mode.
+    pub mode: Mode,
+    /// How seeding its world went.
+    pub seeding: Seeding,
+    /// Its passes, in order.
+    pub passes: Vec<PassResult>,
+}
 
 /// One target of the issue, measured.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -166,6 +178,7 @@ pub fn table(passes: &[PassResult]) -> String {
         ),
         ("  blob GET", Box::new(|p| p.registry.blob_get.to_string())),
         ("  other", Box::new(|p| p.registry.other.to_string())),
+        ("  repeated", Box::new(|p| p.registry.repeated.to_string())),
         (
             "  failed (>= 400)",
             Box::new(|p| p.registry.failed.to_string()),
@@ -184,6 +197,26 @@ pub fn table(passes: &[PassResult]) -> String {
             Box::new(|p| format!("{} ({} monorepo)", p.expected_apps.0, p.expected_apps.1)),
         ),
         ("wrong targets", Box::new(|p| p.wrong.len().to_string())),
+        (
+            "apps synced before",
+            Box::new(|p| p.synced.map_or("-".to_owned(), |n| n.to_string())),
+        ),
+        (
+            "API requests",
+            Box::new(|p| {
+                p.api
+                    .as_ref()
+                    .map_or("-".to_owned(), |a| a.total().to_string())
+            }),
+        ),
+        (
+            "  writes",
+            Box::new(|p| {
+                p.api
+                    .as_ref()
+                    .map_or("-".to_owned(), |a| a.writes().to_string())
+            }),
+        ),
         (
             "exit code",
             Box::new(|p| p.cost.code.map_or("signal".to_owned(), |c| c.to_string())),
@@ -231,15 +264,25 @@ fn kind_name(kind: PassKind) -> &'static str {
 }
 
 /// Everything as JSON.
-pub fn json(fleet: &Fleet, seeding: &Seeding, passes: &[PassResult], targets: &[Target]) -> Value {
+pub fn json(fleet: &Fleet, runs: &[ModeRun]) -> Value {
+    let modes: Vec<Value> = runs
+        .iter()
+        .map(|run| {
+            json!({
+                "mode": run.mode,
+                "seeding": run.seeding,
+                "passes": run.passes.iter().map(pass_json).collect::<Vec<_>>(),
+                "targets": targets(fleet, &run.passes),
+                "correct": correct(&run.passes),
+            })
+        })
+        .collect();
     json!({
-        "format": 1,
+        "format": 2,
         "size": fleet.size,
         "strategies": strategy_mix(fleet),
-        "seeding": seeding,
-        "passes": passes.iter().map(pass_json).collect::<Vec<_>>(),
-        "targets": targets,
-        "correct": correct(passes),
+        "modes": modes,
+        "correct": runs.iter().all(|run| correct(&run.passes)),
     })
 }
 
@@ -258,6 +301,9 @@ fn pass_json(pass: &PassResult) -> Value {
         "registry_total": pass.registry.total(),
         "minimum_requests": pass.minimum_requests,
         "git": pass.git,
+        "api": pass.api.as_ref().map(|api| &api.by_kind),
+        "api_total": pass.api.as_ref().map(ApiCounts::total),
+        "synced_apps": pass.synced,
         "summary": summary,
         "expected_images": pass.expected_images,
         "expected_apps": pass.expected_apps.0,

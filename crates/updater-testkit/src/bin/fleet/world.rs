@@ -12,6 +12,7 @@ use updater_testkit::{
     AuthMode, ImageSpec, ManifestFormat, RegistryOptions, RegistryServer, StoreSeeder,
 };
 
+use crate::cluster::Cluster;
 use crate::expect::Digests;
 use crate::gitops::{self, Context, RepoFiles};
 use crate::model::{Fleet, Repo, Tag};
@@ -19,9 +20,33 @@ use crate::model::{Fleet, Repo, Tag};
 /// Every image shares this layer, so each tag costs a config and a manifest only.
 const LAYER: &str = "the fleet benchmark's only layer\n";
 
+/// How the updater finds the fleet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// `run --once --manifests`: Applications and ImageUpdaters from the monorepo.
+    Standalone,
+    /// `run --once --kubeconfig`: from the fake API server, Argo CD's sync emulated.
+    Cluster,
+}
+
+impl Mode {
+    /// `standalone` or `cluster`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Standalone => "standalone",
+            Self::Cluster => "cluster",
+        }
+    }
+}
+
 /// The running servers and what was seeded into them.
 pub struct World {
+    /// How the updater finds the fleet.
+    pub mode: Mode,
     // Fields drop in declaration order: the servers stop before their directories go.
+    /// The API server, in cluster mode.
+    pub cluster: Option<Cluster>,
     pub registry: RegistryServer,
     pub daemon: GitDaemon,
     /// The bare repositories, by name.
@@ -46,10 +71,11 @@ pub struct Seeding {
 }
 
 impl World {
-    /// Starts the servers under `dir` (which must exist and be empty) and seeds `fleet`;
-    /// `limit` is the registry's request rate limit in `registries.conf`; the registry's
-    /// storage goes below `registry_dir` when given.
+    /// Starts the servers for `mode` under `dir` (which must exist and be empty) and seeds
+    /// `fleet`; `limit` is the registry's request rate limit in `registries.conf`; the
+    /// registry's storage goes below `registry_dir` when given.
     pub fn start(
+        mode: Mode,
         fleet: &Fleet,
         dir: &Path,
         limit: u32,
@@ -76,14 +102,21 @@ impl World {
             digests: &digests,
         };
         let started = Instant::now();
-        let repos = create_repos(&root, &gitops::repos(fleet, &context))?;
+        let files = gitops::repos(fleet, &context);
+        let repos = create_repos(&root, &files)?;
         let git_secs = started.elapsed().as_secs_f64();
+        let cluster = match mode {
+            Mode::Standalone => None,
+            Mode::Cluster => Some(Cluster::start(dir, fleet, &manifests(&files))?),
+        };
         std::fs::write(
             dir.join("registries.conf"),
             registries_conf(&registry, limit),
         )
         .context("cannot write registries.conf")?;
         Ok(Self {
+            mode,
+            cluster,
             registry,
             daemon,
             repos,
@@ -118,11 +151,6 @@ impl World {
             }
         }
         Ok(started.elapsed())
-    }
-
-    /// The repository called `name`.
-    pub fn repo(&self, name: &str) -> Option<&BareRepo> {
-        self.repos.iter().find(|repo| repo.name() == name)
     }
 
     /// The updater's cache directory.
@@ -176,6 +204,16 @@ fn specs(repo: &Repo, tag: &Tag) -> Vec<ImageSpec> {
         ..amd64.clone()
     };
     vec![amd64, arm64]
+}
+
+/// The monorepo's manifest files' texts.
+fn manifests(repos: &[RepoFiles]) -> Vec<&str> {
+    let monorepo = repos.iter().filter(|repo| repo.name == gitops::MONOREPO);
+    let files = monorepo.flat_map(|repo| &repo.files);
+    files
+        .filter(|(path, _)| path.starts_with(&format!("{}/", gitops::MANIFESTS_DIR)))
+        .map(|(_, text)| text.as_str())
+        .collect()
 }
 
 fn create_repos(root: &Path, repos: &[RepoFiles]) -> anyhow::Result<Vec<BareRepo>> {
