@@ -70,8 +70,10 @@ impl CycleTags {
     }
 
     /// The description of the manifest `digest` (content-addressed, like the metadata cache),
-    /// made by `fetch` at most once per cycle: concurrent askers wait for the first. A failure
-    /// is not remembered: the next asker fetches itself and gets its own error.
+    /// made by `fetch` while no other asker's fetch of it is in flight: concurrent askers wait
+    /// for the first. A failure is not shared: the next asker fetches itself and gets its own
+    /// error. `fetch` stores what it made in the metadata cache, which answers later askers:
+    /// only fetches in flight are kept here, not the cycle's every manifest.
     pub async fn manifest<E, F, Fut>(&self, digest: &str, fetch: F) -> Result<CachedManifest, E>
     where
         F: FnOnce() -> Fut,
@@ -81,7 +83,17 @@ impl CycleTags {
             let mut manifests = self.manifests.lock().unwrap_or_else(|p| p.into_inner());
             manifests.entry(digest.to_owned()).or_default().clone()
         };
-        cell.get_or_try_init(fetch).await.cloned()
+        let described = cell.get_or_try_init(fetch).await.cloned();
+        if described.is_ok() {
+            let mut manifests = self.manifests.lock().unwrap_or_else(|p| p.into_inner());
+            if manifests
+                .get(digest)
+                .is_some_and(|kept| Arc::ptr_eq(kept, &cell))
+            {
+                manifests.remove(digest);
+            }
+        }
+        described
     }
 
     fn cell(&self, api_url: &str, repository: &str) -> Arc<OnceCell<Listing>> {
