@@ -148,7 +148,7 @@ fn semver_running_tag_that_is_not_a_version_is_replaced() {
 }
 
 #[test]
-fn equal_tags_compare_by_digest_when_either_side_has_one() {
+fn equal_tags_compare_by_digest_when_the_running_image_has_one() {
     let live = Running {
         tag: Some("1.0.0".into()),
         digest: Some("sha256:aa".into()),
@@ -156,7 +156,7 @@ fn equal_tags_compare_by_digest_when_either_side_has_one() {
     let decision = choose(&semver(""), &names(&["1.0.0"]), Some(&live));
     assert!(
         decision.update_needed,
-        "a digest on one side only means different"
+        "a running digest against a candidate without one means different"
     );
 }
 

@@ -1,7 +1,8 @@
 //! The servers a benchmark runs against, started and seeded: the real `docker-registry` with
 //! the fleet's tags written straight into its storage (pushing 60,000 tags over HTTP would
 //! take longer than the benchmark), `git daemon` serving the monorepo and the team
-//! repositories, and the `registries.conf` naming the registry. Everything stops when dropped.
+//! repositories, the `registries.conf` naming the registry, and in cluster mode the fake API
+//! server holding the Applications and ImageUpdaters. Everything stops when dropped.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
