@@ -258,12 +258,14 @@ fn scope(namespace: &Option<String>) -> String {
     }
 }
 
-/// A kube client plus the resource descriptions the updater uses.
+/// A kube client plus the resource descriptions the updater uses; clones share what it knows
+/// of the ImageUpdaters.
 #[derive(Clone)]
 pub struct ClusterClient {
     client: Client,
     applications: ApiResource,
     image_updaters: ApiResource,
+    known_updaters: updaters::KnownUpdaters,
 }
 
 impl std::fmt::Debug for ClusterClient {
@@ -281,6 +283,7 @@ impl ClusterClient {
             client,
             applications: application_resource(),
             image_updaters: image_updater_resource(),
+            known_updaters: updaters::KnownUpdaters::default(),
         }
     }
 

@@ -1,5 +1,12 @@
 //! `ImageUpdater` resources: listing them as core [`ImageUpdater`] values and writing their
 //! `status` subresource as a resourceVersion-guarded merge patch, retried on conflict.
+//!
+//! A status write starts from the object as last listed or written ([`KnownUpdaters`]), so it
+//! costs one PATCH, as controller-runtime's write from its cache does; only a conflict (the
+//! object changed meanwhile) or an object never seen costs a GET.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use ::kube::api::{DynamicObject, Patch, PatchParams};
 use serde_json::{Value, json};
@@ -24,16 +31,17 @@ impl ClusterClient {
                 namespace: namespace.map(str::to_owned),
                 source: Box::new(source),
             })?;
+        self.known_updaters.replace_listed(namespace, &objects);
         let converted = objects
             .into_iter()
             .map(|object| self.to_image_updater(object));
         Ok(Listed::collect(converted))
     }
 
-    /// Reads the `ImageUpdater` fresh, lets `mutate` change its status and merge-patches the
-    /// `/status` subresource with the changes, guarded by the resourceVersion read. On a
-    /// conflict the resource is re-read and `mutate` re-applied, up to [`RETRY_ATTEMPTS`]
-    /// times. A mutation that changes nothing sends nothing.
+    /// Lets `mutate` change the `ImageUpdater`'s status as last listed or written (read when
+    /// never seen) and merge-patches the `/status` subresource with the changes, guarded by
+    /// that resourceVersion. On a conflict the resource is read fresh and `mutate` re-applied,
+    /// up to [`RETRY_ATTEMPTS`] times. A mutation that changes nothing sends nothing.
     pub async fn update_status(
         &self,
         namespace: &str,
@@ -62,14 +70,21 @@ impl ClusterClient {
         attempts: u32,
     ) -> Result<Attempt<PatchOutcome>, ClusterError> {
         let api = self.image_updater_api(Some(namespace));
-        let object = api
-            .get(name)
-            .await
-            .map_err(|source| ClusterError::GetImageUpdater {
-                namespace: namespace.to_owned(),
-                name: name.to_owned(),
-                source: Box::new(source),
-            })?;
+        let known = match attempts {
+            1 => self.known_updaters.get(namespace, name),
+            _ => None,
+        };
+        let object = match known {
+            Some(object) => object,
+            None => api
+                .get(name)
+                .await
+                .map_err(|source| ClusterError::GetImageUpdater {
+                    namespace: namespace.to_owned(),
+                    name: name.to_owned(),
+                    source: Box::new(source),
+                })?,
+        };
         let Some(patch) = prepare_status(&object, mutate)? else {
             return Ok(Attempt::Done(PatchOutcome::Unchanged));
         };
@@ -77,8 +92,14 @@ impl ClusterClient {
             .patch_status(name, &PatchParams::default(), &Patch::Merge(&patch))
             .await
         {
-            Ok(_) => Ok(Attempt::Done(PatchOutcome::Patched { attempts })),
-            Err(error) if is_conflict(&error) => Ok(Attempt::Conflict(error)),
+            Ok(written) => {
+                self.known_updaters.put(written);
+                Ok(Attempt::Done(PatchOutcome::Patched { attempts }))
+            }
+            Err(error) if is_conflict(&error) => {
+                self.known_updaters.forget(namespace, name);
+                Ok(Attempt::Conflict(error))
+            }
             Err(source) => Err(ClusterError::PatchStatus {
                 namespace: namespace.to_owned(),
                 name: name.to_owned(),
@@ -96,6 +117,40 @@ impl ClusterClient {
             name,
             source,
         })
+    }
+}
+
+/// The last state of each ImageUpdater the client listed or wrote, by namespace and name.
+/// A listing replaces what was known of its namespace (or of all), so deleted ImageUpdaters
+/// are forgotten at the next one.
+#[derive(Debug, Default, Clone)]
+pub(super) struct KnownUpdaters(Arc<Mutex<HashMap<(String, String), DynamicObject>>>);
+
+impl KnownUpdaters {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), DynamicObject>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Forgets what was known of `namespace` (all namespaces when `None`), then knows `listed`.
+    fn replace_listed(&self, namespace: Option<&str>, listed: &[DynamicObject]) {
+        let mut known = self.lock();
+        known.retain(|(ns, _), _| namespace.is_some_and(|listed_ns| listed_ns != ns));
+        for object in listed {
+            known.insert(identity(object), object.clone());
+        }
+    }
+
+    fn get(&self, namespace: &str, name: &str) -> Option<DynamicObject> {
+        let key = (namespace.to_owned(), name.to_owned());
+        self.lock().get(&key).cloned()
+    }
+
+    fn put(&self, object: DynamicObject) {
+        self.lock().insert(identity(&object), object);
+    }
+
+    fn forget(&self, namespace: &str, name: &str) {
+        self.lock().remove(&(namespace.to_owned(), name.to_owned()));
     }
 }
 

@@ -214,3 +214,75 @@ async fn status_failures_name_the_resource() {
     assert_eq!(invalid.kind(), "invalid_status");
     assert!(requests(&api, "PATCH").is_empty());
 }
+
+/// The status writes of a pass start from the listed objects: one PATCH each, no GET, as
+/// controller-runtime's writes from its cache; a write learns the new state for the next.
+#[tokio::test]
+async fn status_writes_after_a_listing_cost_one_patch_each() {
+    let (api, cluster) = cluster();
+    seed(&api, "argocd", "web");
+    cluster.list_image_updaters(None).await.unwrap();
+    let gets_before = requests(&api, "GET").len();
+
+    let first = cluster.update_status("argocd", "web", ready).await.unwrap();
+    assert_eq!(first, PatchOutcome::Patched { attempts: 1 });
+    let second = cluster
+        .update_status("argocd", "web", |s| s.images_managed = 6)
+        .await
+        .unwrap();
+    assert_eq!(second, PatchOutcome::Patched { attempts: 1 });
+    assert_eq!(requests(&api, "GET").len(), gets_before, "no GET");
+    assert_eq!(requests(&api, "PATCH").len(), 2);
+    assert_eq!(
+        api.conflicts_served(),
+        0,
+        "the second started from the first's answer"
+    );
+    assert_eq!(stored(&api)["status"]["imagesManaged"], 6);
+}
+
+/// A listed object changed since is a conflict: the write is retried from a fresh read and
+/// the other writer's change is kept.
+#[tokio::test]
+async fn a_stale_listed_object_is_read_again_on_conflict() {
+    let (api, cluster) = cluster();
+    seed(&api, "argocd", "web");
+    cluster.list_image_updaters(None).await.unwrap();
+    let mut theirs = stored(&api);
+    theirs["status"]["applicationsMatched"] = json!(7);
+    api.insert(UPDATERS, "imageupdaters", theirs).unwrap();
+
+    let outcome = cluster.update_status("argocd", "web", ready).await.unwrap();
+    assert_eq!(outcome, PatchOutcome::Patched { attempts: 2 });
+    assert_eq!(api.conflicts_served(), 1);
+    let status = &stored(&api)["status"];
+    assert_eq!(status["applicationsMatched"], 7, "the other write is kept");
+    assert_eq!(status["imagesManaged"], 4);
+}
+
+/// A listing forgets the ImageUpdaters it no longer returns: a write to a deleted one reads it
+/// and fails as before, rather than patching from a memory of it.
+#[tokio::test]
+async fn a_listing_forgets_deleted_image_updaters() {
+    let (api, cluster) = cluster();
+    seed(&api, "argocd", "web");
+    seed(&api, "team-a", "api");
+    cluster.list_image_updaters(None).await.unwrap();
+    api.remove(UPDATERS, "imageupdaters", Some("argocd"), "web")
+        .unwrap();
+    cluster.list_image_updaters(Some("argocd")).await.unwrap();
+
+    let gone = cluster
+        .update_status("argocd", "web", ready)
+        .await
+        .unwrap_err();
+    assert_eq!(gone.kind(), "get");
+    let gets_before = requests(&api, "GET").len();
+    let other = cluster.update_status("team-a", "api", ready).await.unwrap();
+    assert_eq!(other, PatchOutcome::Patched { attempts: 1 });
+    assert_eq!(
+        requests(&api, "GET").len(),
+        gets_before,
+        "another namespace's listing is still known"
+    );
+}
