@@ -1,9 +1,9 @@
 //! `ImageUpdater` resources: listing them as core [`ImageUpdater`] values and writing their
 //! `status` subresource as a resourceVersion-guarded merge patch, retried on conflict.
 //!
-//! A status write starts from the object as last listed or written ([`KnownUpdaters`]), so it
-//! costs one PATCH, as controller-runtime's write from its cache does; only a conflict (the
-//! object changed meanwhile) or an object never seen costs a GET.
+//! A status write starts from the status and resourceVersion last listed or written
+//! ([`KnownUpdaters`]), so it costs one PATCH, as controller-runtime's write from its cache
+//! does; only a conflict (the object changed meanwhile) or an object never seen costs a GET.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -74,18 +74,17 @@ impl ClusterClient {
             1 => self.known_updaters.get(namespace, name),
             _ => None,
         };
-        let object = match known {
-            Some(object) => object,
-            None => api
-                .get(name)
-                .await
-                .map_err(|source| ClusterError::GetImageUpdater {
+        let base = match known {
+            Some(base) => base,
+            None => StatusBase::of(&api.get(name).await.map_err(|source| {
+                ClusterError::GetImageUpdater {
                     namespace: namespace.to_owned(),
                     name: name.to_owned(),
                     source: Box::new(source),
-                })?,
+                }
+            })?),
         };
-        let Some(patch) = prepare_status(&object, mutate)? else {
+        let Some(patch) = prepare_status(namespace, name, &base, mutate)? else {
             return Ok(Attempt::Done(PatchOutcome::Unchanged));
         };
         match api
@@ -93,7 +92,7 @@ impl ClusterClient {
             .await
         {
             Ok(written) => {
-                self.known_updaters.put(written);
+                self.known_updaters.put(&written);
                 Ok(Attempt::Done(PatchOutcome::Patched { attempts }))
             }
             Err(error) if is_conflict(&error) => {
@@ -120,14 +119,38 @@ impl ClusterClient {
     }
 }
 
-/// The last state of each ImageUpdater the client listed or wrote, by namespace and name.
-/// A listing replaces what was known of its namespace (or of all), so deleted ImageUpdaters
-/// are forgotten at the next one.
+/// What a status write starts from: the stored status, kept as JSON text (a parsed tree of
+/// a thousand statuses weighs megabytes), and the resourceVersion it is of.
+#[derive(Debug, Clone)]
+struct StatusBase {
+    resource_version: Option<String>,
+    status: String,
+}
+
+impl StatusBase {
+    fn of(object: &DynamicObject) -> Self {
+        let status = object.data.get("status").unwrap_or(&Value::Null);
+        Self {
+            resource_version: object.metadata.resource_version.clone(),
+            status: status.to_string(),
+        }
+    }
+
+    /// The stored status (`null` when there is none).
+    fn status(&self) -> Value {
+        // Our own serialisation of a JSON value: it always parses back.
+        serde_json::from_str(&self.status).unwrap_or(Value::Null)
+    }
+}
+
+/// The status base of each ImageUpdater the client listed or wrote, by namespace and name
+/// (only that: whole objects of a large fleet would cost megabytes). A listing replaces what
+/// was known of its namespace (or of all), so deleted ImageUpdaters are forgotten at the next.
 #[derive(Debug, Default, Clone)]
-pub(super) struct KnownUpdaters(Arc<Mutex<HashMap<(String, String), DynamicObject>>>);
+pub(super) struct KnownUpdaters(Arc<Mutex<HashMap<(String, String), StatusBase>>>);
 
 impl KnownUpdaters {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), DynamicObject>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), StatusBase>> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -136,17 +159,17 @@ impl KnownUpdaters {
         let mut known = self.lock();
         known.retain(|(ns, _), _| namespace.is_some_and(|listed_ns| listed_ns != ns));
         for object in listed {
-            known.insert(identity(object), object.clone());
+            known.insert(identity(object), StatusBase::of(object));
         }
     }
 
-    fn get(&self, namespace: &str, name: &str) -> Option<DynamicObject> {
+    fn get(&self, namespace: &str, name: &str) -> Option<StatusBase> {
         let key = (namespace.to_owned(), name.to_owned());
         self.lock().get(&key).cloned()
     }
 
-    fn put(&self, object: DynamicObject) {
-        self.lock().insert(identity(&object), object);
+    fn put(&self, object: &DynamicObject) {
+        self.lock().insert(identity(object), StatusBase::of(object));
     }
 
     fn forget(&self, namespace: &str, name: &str) {
@@ -154,20 +177,21 @@ impl KnownUpdaters {
     }
 }
 
-/// Parses the stored status, mutates it and computes the `/status` merge patch (with
-/// `metadata.resourceVersion`), or `None` when nothing changed.
+/// Parses the stored status of `namespace/name`, mutates it and computes the `/status` merge
+/// patch (with `metadata.resourceVersion`), or `None` when nothing changed.
 fn prepare_status(
-    object: &DynamicObject,
+    namespace: &str,
+    name: &str,
+    base: &StatusBase,
     mutate: &impl Fn(&mut ImageUpdaterStatus),
 ) -> Result<Option<Value>, ClusterError> {
-    let (namespace, name) = identity(object);
     let invalid = |source| ClusterError::InvalidStatus {
-        namespace: namespace.clone(),
-        name: name.clone(),
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
         source,
     };
-    let stored = object.data.get("status").cloned().unwrap_or(Value::Null);
-    let before: ImageUpdaterStatus = match &stored {
+    let stored = &base.status();
+    let before: ImageUpdaterStatus = match stored {
         Value::Null => ImageUpdaterStatus::default(),
         stored => serde_json::from_value(stored.clone()).map_err(invalid)?,
     };
@@ -178,8 +202,8 @@ fn prepare_status(
     }
     let old = serde_json::to_value(&before).map_err(invalid)?;
     let new = serde_json::to_value(&after).map_err(invalid)?;
-    let status = status_patch(&stored, &old, &new);
-    let version = object.metadata.resource_version.clone();
+    let status = status_patch(stored, &old, &new);
+    let version = &base.resource_version;
     let patch = json!({"metadata": {"resourceVersion": version}, "status": status});
     Ok(Some(patch))
 }
