@@ -308,13 +308,23 @@ async fn passes_recover_after_the_api_server_answered_errors() {
         "three failed passes\n{log}"
     );
     assert!(probe(replica.probe_port, "/healthz") == Some(200));
-    let metrics = fetch(replica.metrics_port, "/metrics").expect("metrics are served");
+    let web = r#"{image_updater_cr_name="web-updater",image_updater_cr_namespace="team-a"}"#;
+    let broken = r#"{image_updater_cr_name="broken",image_updater_cr_namespace="team-a"}"#;
+    // A pass records its metrics after writing the statuses: the second successful pass's
+    // status write can be seen before its errors and duration are counted.
+    let broken_errors = format!("argocd_image_updater_images_errors_total{broken}");
+    let mut metrics = String::new();
+    wait_for("the second successful pass's metrics", || {
+        metrics = fetch(replica.metrics_port, "/metrics").expect("metrics are served");
+        let cycles = "argocd_image_updater_cycle_duration_seconds_count";
+        metrics.contains(&broken_errors)
+            && sample(&metrics, &broken_errors) >= 2.0
+            && sample(&metrics, cycles) >= 5.0
+    });
     let (status, log) = replica.terminate();
     assert!(status.success(), "{log}");
     assert_eq!(cluster.app_writes("team-a", "web").len(), 1, "{log}");
 
-    let web = r#"{image_updater_cr_name="web-updater",image_updater_cr_namespace="team-a"}"#;
-    let broken = r#"{image_updater_cr_name="broken",image_updater_cr_namespace="team-a"}"#;
     let registry = format!(r#"{{registry="{}"}}"#, cluster.registry.url());
     let at_least = |series: String, minimum: f64| {
         let value = sample(&metrics, &series);
