@@ -37,7 +37,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 pub use error::FakeApiError;
 pub use journal::LoggedRequest;
-pub use resource::ResourceType;
+pub use resource::{PathTarget, ResourceType};
 pub use server::FakeApiServer;
 
 /// Locks a mutex, ignoring poisoning: a panicking test thread must not take the fake down.

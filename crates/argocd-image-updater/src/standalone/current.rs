@@ -81,15 +81,8 @@ fn parse(path: &str, text: &str) -> anyhow::Result<Value> {
 fn from_override(yaml: &Value, target: &SpecTarget, image: &ImageRef) -> Option<ImageRef> {
     match target {
         SpecTarget::Helm(params) => {
-            let list = yaml.pointer("/helm/parameters")?.as_array()?;
-            let lookup = |name: &str| named_value(list, name);
-            assemble(
-                params.spec.as_deref(),
-                params.name.as_deref(),
-                params.tag.as_deref(),
-                lookup,
-                image,
-            )
+            let names = [&params.spec, &params.name, &params.tag];
+            from_named_list(yaml, "/helm/parameters", names, image)
         }
         SpecTarget::Kustomize { name } => {
             let entries = yaml.pointer("/kustomize/images")?.as_array()?;
@@ -100,17 +93,29 @@ fn from_override(yaml: &Value, target: &SpecTarget, image: &ImageRef) -> Option<
             })
         }
         SpecTarget::Plugin(plugin) => {
-            let list = yaml.pointer("/plugin/env")?.as_array()?;
-            let lookup = |name: &str| named_value(list, name);
-            assemble(
-                plugin.spec.as_deref(),
-                plugin.name.as_deref(),
-                plugin.tag.as_deref(),
-                lookup,
-                image,
-            )
+            let names = [&plugin.spec, &plugin.name, &plugin.tag];
+            from_named_list(yaml, "/plugin/env", names, image)
         }
     }
+}
+
+/// The image from the `name`/`value` list at `pointer` (Helm parameters, plugin env), by the
+/// target's `[spec, name, tag]` names.
+fn from_named_list(
+    yaml: &Value,
+    pointer: &str,
+    [spec, name, tag]: [&Option<String>; 3],
+    image: &ImageRef,
+) -> Option<ImageRef> {
+    let list = yaml.pointer(pointer)?.as_array()?;
+    let lookup = |name: &str| named_value(list, name);
+    assemble(
+        spec.as_deref(),
+        name.as_deref(),
+        tag.as_deref(),
+        lookup,
+        image,
+    )
 }
 
 /// A kustomization's `images` element for the image.

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::resource::{PathTarget, parse_path};
+
 #[cfg(test)]
 mod tests;
 
@@ -21,6 +23,14 @@ pub struct LoggedRequest {
     pub content_type: Option<String>,
     /// The body of POST, PUT and PATCH requests (lossy UTF-8).
     pub body: Option<String>,
+}
+
+impl LoggedRequest {
+    /// What the path addresses (resource, namespace, object, `/status`), as the server routes
+    /// it; `None` for paths that address no resource, such as discovery.
+    pub fn target(&self) -> Option<PathTarget> {
+        parse_path(&self.path)
+    }
 }
 
 /// A queued one-shot failure.

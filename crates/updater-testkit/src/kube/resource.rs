@@ -96,19 +96,19 @@ pub(crate) fn default_resources() -> Vec<ResourceType> {
 
 /// What a request path addresses, before it is matched against the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PathTarget {
+pub struct PathTarget {
     /// The API group, empty for `/api/v1`.
-    pub(crate) group: String,
+    pub group: String,
     /// The version segment.
-    pub(crate) version: String,
+    pub version: String,
     /// The namespace segment, if the path has one.
-    pub(crate) namespace: Option<String>,
+    pub namespace: Option<String>,
     /// The plural resource name.
-    pub(crate) plural: String,
+    pub plural: String,
     /// The object name, for single-object paths.
-    pub(crate) name: Option<String>,
+    pub name: Option<String>,
     /// Whether the path ends in `/status`.
-    pub(crate) status: bool,
+    pub status: bool,
 }
 
 /// Splits `/api/v1/...` or `/apis/<group>/<version>/...` into its parts; `None` if the path has

@@ -199,32 +199,25 @@ impl ApiCounts {
 }
 
 /// `METHOD resource part` of a request: part is `list` (or `watch`) for a collection,
-/// `object` for one object, or the subresource's name.
+/// `object` for one object, `status` for its subresource; `- discovery` for paths that
+/// address no resource.
 fn kind_of(request: &LoggedRequest) -> String {
-    let segments: Vec<&str> = request.path.trim_matches('/').split('/').collect();
-    let rest = match segments.first() {
-        Some(&"api") => segments.get(2..),
-        Some(&"apis") => segments.get(3..),
-        _ => None,
-    };
-    let rest = match rest.unwrap_or_default() {
-        ["namespaces", _, rest @ ..] if !rest.is_empty() => rest,
-        rest => rest,
+    let method = &request.method;
+    let Some(target) = request.target() else {
+        return format!("{method} - discovery");
     };
     let watch = request.query.as_deref().is_some_and(|query| {
         query
             .split('&')
             .any(|pair| pair == "watch=true" || pair == "watch=1")
     });
-    let part = match rest {
-        [] => "discovery",
-        [_] if watch => "watch",
-        [_] => "list",
-        [_, _] => "object",
-        [_, _, sub, ..] => sub,
+    let part = match (&target.name, target.status) {
+        (None, _) if watch => "watch",
+        (None, _) => "list",
+        (Some(_), false) => "object",
+        (Some(_), true) => "status",
     };
-    let resource = rest.first().copied().unwrap_or("-");
-    format!("{} {resource} {part}", request.method)
+    format!("{method} {} {part}", target.plural)
 }
 
 #[cfg(test)]
